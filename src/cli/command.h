@@ -1,0 +1,29 @@
+// Subcommands register themselves: each src/cli/<name>.cpp holds one static
+// Registration, so adding a subcommand touches no other file.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace rlvr::cli {
+
+// Adds the subcommand's options to `sub` and sets its callback. The callback
+// may throw rlvr::Error; main prints it and exits with status 1.
+using Setup = std::function<void(CLI::App& sub)>;
+
+struct Registration {
+  Registration(std::string name, std::string description, Setup setup);
+};
+
+struct Command {
+  std::string name;
+  std::string description;
+  Setup setup;
+};
+
+std::vector<Command>& registered_commands();
+
+}  // namespace rlvr::cli

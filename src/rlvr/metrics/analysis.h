@@ -1,0 +1,61 @@
+// The result of a boundary analysis of several models on shared problems:
+// what `rlvr analyze` computes and what the report room draws. Plain data, so
+// that computing and showing stay in separate rooms.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rlvr {
+
+// One point of a curve over k with its percentile-bootstrap interval.
+struct CurvePoint {
+  int64_t k = 0;
+  double value = 0.0;
+  double ci_low = 0.0;
+  double ci_high = 0.0;
+};
+
+struct ModelSummary {
+  std::string label;
+  int64_t problems = 0;            // problems this model has samples for
+  int64_t n_min = 0, n_max = 0;    // fewest and most samples of one problem
+  std::vector<CurvePoint> pass_at_k;
+  std::vector<CurvePoint> maj_at_k;  // empty when no extracted answers were given
+  int64_t solved = 0;                // problems with at least one correct sample
+  std::array<int64_t, 10> accuracy_histogram{};  // per-problem c/n in [0,.1),...,[.9,1]
+};
+
+// Problem ids in each cell of the solved/unsolved table of two models.
+struct Coverage {
+  std::vector<std::string> both, baseline_only, model_only, neither;
+};
+
+struct Comparison {
+  std::string baseline, model;
+  int64_t problems = 0;               // problems both models have
+  std::optional<int64_t> crossover_k;  // first k from which baseline >= model for good
+  double delta_se = 0.0;              // baseline pass@k_max - model pass@1
+  int64_t k_max = 0;
+  Coverage coverage;
+};
+
+// Per-problem sample counts of one model (after merging shards).
+struct ProblemCounts {
+  int64_t n = 0;
+  int64_t correct = 0;
+};
+
+struct Analysis {
+  std::vector<ModelSummary> models;  // in the order the user gave them
+  std::vector<Comparison> comparisons;
+  // problem id -> counts per model label, for the per-problem table.
+  std::map<std::string, std::map<std::string, ProblemCounts>> per_problem;
+  std::vector<std::string> notes;  // e.g. "3 problems dropped: missing for model rl"
+};
+
+}  // namespace rlvr

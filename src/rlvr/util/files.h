@@ -1,0 +1,20 @@
+// Files that matter are written whole or not at all: the content goes to a
+// temporary file beside the target, is flushed to disk, then renamed over it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace rlvr {
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// Reads a whole file; throws InputError naming the file when it cannot.
+std::string read_file(const std::filesystem::path& path);
+
+// The shared data folder: $RLVR_DATA_DIR, else ../shared/data from the working
+// directory or from the source tree. Returns an empty path when none exists.
+std::filesystem::path find_data_dir();
+
+}  // namespace rlvr

@@ -1,0 +1,35 @@
+// Progress of a long job: done/total, rate and time left, redrawn in place on
+// a terminal (stderr) and silent when stderr is not a terminal.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace rlvr {
+
+class Progress {
+ public:
+  Progress(std::string label, int64_t total, std::string unit = "items");
+  ~Progress();
+
+  void advance(int64_t count = 1);  // thread-safe
+  void finish();                    // prints the final line; called by the destructor
+
+  static bool enabled();  // true when stderr is a terminal and RLVR_QUIET is unset
+
+ private:
+  void draw(bool final_line);
+
+  std::string label_;
+  std::string unit_;
+  int64_t total_;
+  int64_t done_ = 0;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_draw_;
+  std::mutex mutex_;
+};
+
+}  // namespace rlvr

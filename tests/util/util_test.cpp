@@ -1,0 +1,45 @@
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "rlvr/util/error.h"
+#include "rlvr/util/files.h"
+#include "rlvr/util/seed.h"
+
+namespace fs = std::filesystem;
+
+TEST(InputError, NamesFileLineAndField) {
+  rlvr::InputError e("runs/a.jsonl", 12, "correct", "expected a boolean, got \"yes\"");
+  EXPECT_STREQ(e.what(), "runs/a.jsonl:12: field 'correct': expected a boolean, got \"yes\"");
+  EXPECT_EQ(e.line(), 12);
+  EXPECT_EQ(e.field(), "correct");
+}
+
+TEST(InputError, OmitsLineAndFieldWhenAbsent) {
+  rlvr::InputError e("x.csv", 0, "", "file is empty");
+  EXPECT_STREQ(e.what(), "x.csv: file is empty");
+}
+
+TEST(AtomicWrite, ReplacesContentAndLeavesNoTemporaryFiles) {
+  fs::path dir = fs::temp_directory_path() / "rlvr_util_test";
+  fs::remove_all(dir);
+  rlvr::write_file_atomically(dir / "sub" / "f.txt", "first");
+  rlvr::write_file_atomically(dir / "sub" / "f.txt", "second");
+  EXPECT_EQ(rlvr::read_file(dir / "sub" / "f.txt"), "second");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir / "sub")) ++entries;
+  EXPECT_EQ(entries, 1);
+  fs::remove_all(dir);
+}
+
+TEST(ReadFile, MissingFileIsAnInputError) {
+  EXPECT_THROW(rlvr::read_file("/nonexistent/rlvr/file"), rlvr::InputError);
+}
+
+TEST(DeriveSeed, DependsOnEveryPartAndOrder) {
+  EXPECT_EQ(rlvr::derive_seed(1, {2, 3}), rlvr::derive_seed(1, {2, 3}));
+  EXPECT_NE(rlvr::derive_seed(1, {2, 3}), rlvr::derive_seed(1, {3, 2}));
+  EXPECT_NE(rlvr::derive_seed(1, {2, 3}), rlvr::derive_seed(2, {2, 3}));
+  EXPECT_NE(rlvr::derive_seed(1, {2}), rlvr::derive_seed(1, {2, 0}));
+}
