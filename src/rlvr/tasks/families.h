@@ -9,5 +9,7 @@
 namespace rlvr::tasks::detail {
 
 std::unique_ptr<TaskFamily> make_countdown_family();
+std::unique_ptr<TaskFamily> make_addition_family();
+std::unique_ptr<TaskFamily> make_modeq_family();
 
 }  // namespace rlvr::tasks::detail

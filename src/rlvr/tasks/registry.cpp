@@ -15,6 +15,8 @@ const std::vector<std::unique_ptr<TaskFamily>>& registry() {
   static const auto families = [] {
     std::vector<std::unique_ptr<TaskFamily>> list;
     list.push_back(detail::make_countdown_family());
+    list.push_back(detail::make_addition_family());
+    list.push_back(detail::make_modeq_family());
     return list;
   }();
   return families;
