@@ -1,6 +1,7 @@
 // Corpus mixes: parsing (with errors naming the field), the declared default and
 // teacher mixes, and deterministic documents drawn from the train split.
 #include <map>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -103,13 +104,26 @@ TEST(CorpusDocuments, RejectMixesTheFamilyCannotServe) {
   EXPECT_THROW(corpus_documents(countdown(), m, 1, 1), rlvr::Error);
 }
 
-TEST(ProblemSet, ListsProblemsOfTheSplit) {
-  auto test = problem_set(countdown(), Split::test, 20, 2, 3);
-  ASSERT_EQ(test.size(), 20u);
-  for (size_t i = 0; i < test.size(); ++i) {
-    EXPECT_EQ(split_of(countdown(), test[i]), Split::test);
-    EXPECT_EQ(test[i].id, countdown().generate(Split::test, i, 2, 3).id);
+TEST(ProblemSet, ListsDistinctProblemsOfTheSplit) {
+  // modeq at difficulty 1 (p = 5) has 3600 problems, about 720 of them in test: 400 draws
+  // repeat some, and the set skips the repeats.
+  const TaskFamily& f = family("modeq");
+  auto test = problem_set(f, Split::test, 400, 1, 3);
+  ASSERT_EQ(test.size(), 400u);
+  std::set<std::string> forms, ids;
+  uint64_t skipped = 0;
+  for (const Problem& p : test) {
+    EXPECT_EQ(split_of(f, p), Split::test);
+    EXPECT_TRUE(forms.insert(f.canonical_form(p)).second) << p.prompt;
+    EXPECT_TRUE(ids.insert(p.id).second);
+    uint64_t index = std::stoull(p.id.substr(p.id.rfind('-') + 1));
+    EXPECT_EQ(f.generate(Split::test, index, 1, 3).prompt, p.prompt);
+    skipped = index + 1 - forms.size();
   }
+  EXPECT_GT(skipped, 0u);
+  EXPECT_THROW(problem_set(f, Split::test, 5000, 1, 3), rlvr::Error);
+  EXPECT_EQ(problem_set(countdown(), Split::test, 20, 2, 3)[0].id,
+            countdown().generate(Split::test, 0, 2, 3).id);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <fmt/format.h>
 
 #include "rlvr/tasks/trace_util.h"
@@ -177,7 +178,19 @@ std::vector<Problem> problem_set(const TaskFamily& family, Split split, uint64_t
                                  int difficulty, uint64_t seed) {
   std::vector<Problem> problems;
   problems.reserve(count);
-  for (uint64_t i = 0; i < count; ++i) problems.push_back(family.generate(split, i, difficulty, seed));
+  std::set<std::string> seen;
+  // Small problem spaces repeat themselves; a set for evaluation holds each problem once.
+  const uint64_t max_draws = 50 * count + 1000;
+  for (uint64_t i = 0; problems.size() < count; ++i) {
+    if (i == max_draws) {
+      throw Error(fmt::format("{} has fewer than {} distinct {} problems at difficulty {} "
+                              "(found {}); ask for fewer or raise the difficulty",
+                              family.name(), count, split_name(split), difficulty,
+                              problems.size()));
+    }
+    Problem p = family.generate(split, i, difficulty, seed);
+    if (seen.insert(family.canonical_form(p)).second) problems.push_back(std::move(p));
+  }
   return problems;
 }
 

@@ -51,7 +51,9 @@ struct Document {
 std::vector<Document> corpus_documents(const TaskFamily& family, const CorpusMix& mix,
                                        uint64_t count, uint64_t seed);
 
-// Problems 0..count-1 of a split (e.g. the test set of a study).
+// `count` distinct problems of a split (e.g. the test set of a study): problems 0, 1, 2, ...
+// of the split with repeats of a canonical form skipped, so ids may skip indices. Throws
+// Error when the split at this difficulty holds fewer distinct problems.
 std::vector<Problem> problem_set(const TaskFamily& family, Split split, uint64_t count,
                                  int difficulty, uint64_t seed);
 
