@@ -10,14 +10,9 @@
 #include <torch/version.h>
 #include <toml++/toml.h>
 
+#include "rlvr/build_info.h"
 #include "rlvr/util/files.h"
 
-#ifndef RLVR_GIT_COMMIT
-#define RLVR_GIT_COMMIT "unknown"
-#endif
-#ifndef RLVR_VERSION
-#define RLVR_VERSION "unknown"
-#endif
 
 namespace rlvr::study {
 
