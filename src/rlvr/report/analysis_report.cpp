@@ -1,6 +1,7 @@
 #include "rlvr/report/analysis_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -195,10 +196,24 @@ LineChart curve_chart(const Analysis& a, bool maj) {
   chart.title = maj ? "maj@k by model" : "pass@k by model";
   chart.x_label = "k (samples per problem, log scale)";
   chart.y_label = maj ? "maj@k" : "pass@k";
+  double lowest = 1;
   for (const auto& m : a.models) {
     const auto& curve = maj ? m.maj_at_k : m.pass_at_k;
     if (maj && curve.empty()) continue;
     chart.series.push_back(to_series(m.label, curve));
+    for (const auto& lp : chart.series.back().points) lowest = std::min(lowest, lp.low.value_or(lp.y));
+  }
+  // Start the axis at the tenth below the lowest curve: curves near the top
+  // stay readable, and the axis labels say where it starts.
+  chart.y_min = std::clamp(std::floor(lowest * 10 - 1e-9) / 10, 0.0, 0.9);
+  if (!maj) {
+    for (const auto& c : a.comparisons) {
+      if (c.crossover_k) {
+        chart.x_markers.push_back({static_cast<double>(*c.crossover_k),
+                                   c.baseline + " \xE2\x89\xA5 " + c.model + " from k = " +
+                                       std::to_string(*c.crossover_k)});
+      }
+    }
   }
   return chart;
 }
@@ -276,7 +291,7 @@ void write_analysis_report(const Analysis& analysis, const std::filesystem::path
   page.section("pass@k", "pass-at-k");
   page.figure(pass_svg,
               "pass@k against k on a log2 axis, one line per model; shaded bands are bootstrap "
-              "confidence intervals. A baseline curve that starts lower and ends higher means the "
+              "confidence intervals; dashed lines mark crossover k. A baseline curve that starts lower and ends higher means the "
               "model sharpened sampling without widening the set of problems it can solve.",
               "fig-pass-at-k");
   if (maj) {

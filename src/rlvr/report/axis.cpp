@@ -22,6 +22,15 @@ double nice_mantissa(double step) {
   return std::round(m);
 }
 
+// The n-th multiple of a nice step, computed as n * mantissa / 10^-e when
+// the step is below 1 so that 3 * 0.2 comes out as 0.6, not 0.6000000000000001.
+double tick_at(double n, double step) {
+  double mantissa = nice_mantissa(step);
+  int e = static_cast<int>(std::lround(std::log10(step / mantissa)));
+  double v = e < 0 ? n * mantissa / std::pow(10.0, -e) : n * mantissa * std::pow(10.0, e);
+  return v == 0 ? 0.0 : v;  // never "-0"
+}
+
 std::string power_of_two_label(int e) {
   if (e >= 0 && e < 20) return std::to_string(1LL << e);
   if (e < 0 && e > -8) return format_number(std::ldexp(1.0, e));
@@ -51,15 +60,9 @@ std::vector<Tick> linear_ticks(double lo, double hi, int target) {
   if (!std::isfinite(lo) || !std::isfinite(hi) || hi < lo) return ticks;
   if (hi == lo) return {{lo, format_number(lo)}};
   double step = nice_step(hi - lo, target);
-  // step = nice * 10^e; ticks are computed as n * nice / 10^-e when e < 0 so
-  // that 3 * 0.2 comes out as 0.6 exactly, not 0.6000000000000001.
-  int e = static_cast<int>(std::lround(std::log10(step / nice_mantissa(step))));
-  double nice = nice_mantissa(step);
-  double first = std::ceil(lo / step - 1e-9);
-  for (double n = first;; n += 1) {
-    double v = e < 0 ? n * nice / std::pow(10.0, -e) : n * nice * std::pow(10.0, e);
+  for (double n = std::ceil(lo / step - 1e-9);; n += 1) {
+    double v = tick_at(n, step);
     if (v > hi + step * 1e-9) break;
-    if (v == 0) v = 0;  // no "-0"
     ticks.push_back({v, format_number(v)});
   }
   return ticks;
@@ -85,11 +88,18 @@ std::vector<Tick> log10_ticks(double lo, double hi) {
   return ticks;
 }
 
-double nice_ceiling(double hi) {
-  if (!(hi > 0) || !std::isfinite(hi)) return 1;
-  double step = nice_step(hi, 5);
-  return std::ceil(hi / step - 1e-9) * step;
+std::vector<Tick> ticks_from_zero(double hi, int target) {
+  if (!(hi > 0) || !std::isfinite(hi)) hi = 1;
+  double step = nice_step(hi, target);
+  std::vector<Tick> ticks;
+  for (double n = 0; n <= std::ceil(hi / step - 1e-9); n += 1) {
+    double v = tick_at(n, step);
+    ticks.push_back({v, format_number(v)});
+  }
+  return ticks;
 }
+
+double nice_ceiling(double hi) { return ticks_from_zero(hi).back().value; }
 
 Scale::Scale(double data_lo, double data_hi, double pixel_lo, double pixel_hi, bool log)
     : lo_(log ? std::log(data_lo) : data_lo),

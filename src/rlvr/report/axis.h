@@ -26,8 +26,11 @@ std::vector<Tick> linear_ticks(double lo, double hi, int target = 6);
 // short, whole decades when it is long; at least two ticks when lo < hi.
 std::vector<Tick> log10_ticks(double lo, double hi);
 
-// The smallest round upper end >= hi (hi > 0) that linear_ticks would hit,
-// so that bar charts end on a tick.
+// Round ticks from 0 up to the first one at or above hi (hi > 0), about
+// `target` of them, so that a bar chart's axis ends on a labelled tick.
+std::vector<Tick> ticks_from_zero(double hi, int target = 5);
+
+// The last of ticks_from_zero(hi): the round upper end of a bar chart.
 double nice_ceiling(double hi);
 
 // Data value -> pixel along one axis. `log` maps log(value) (value > 0).

@@ -17,8 +17,15 @@ std::string render_bar_chart(const BarChart& chart, Palette& palette) {
     entries.push_back({s.label, palette.style(s.label)});
     for (double v : s.values) if (std::isfinite(v)) largest = std::max(largest, v);
   }
-  double ymax = chart.y_max.value_or(nice_ceiling(largest));
-  if (!(ymax > 0)) ymax = 1;
+  std::vector<Tick> y_ticks;
+  double ymax = 1;
+  if (chart.y_max && *chart.y_max > 0) {
+    ymax = *chart.y_max;
+    y_ticks = linear_ticks(0, ymax, 5);
+  } else {
+    y_ticks = ticks_from_zero(largest, 5);
+    ymax = y_ticks.back().value;
+  }
 
   frame::Area a;
   a.left = 66;
@@ -29,7 +36,7 @@ std::string render_bar_chart(const BarChart& chart, Palette& palette) {
 
   std::string svg = frame::open_svg(chart.width, chart.height, chart.title, "bar-chart");
   svg += frame::title_text(chart.width, chart.title);
-  svg += frame::y_axis(a, linear_ticks(0, ymax, 5), ys, chart.y_label);
+  svg += frame::y_axis(a, y_ticks, ys, chart.y_label);
 
   size_t n_cat = std::max<size_t>(1, chart.categories.size());
   size_t n_ser = std::max<size_t>(1, chart.series.size());
@@ -39,7 +46,9 @@ std::string render_bar_chart(const BarChart& chart, Palette& palette) {
 
   // Category labels under each group.
   svg += "<g class=\"axis x-axis\">";
-  bool rotate = group_w < 7.5 * 12;  // labels like "[0.1, 0.2)" need room
+  double widest = 0;
+  for (const auto& c : chart.categories) widest = std::max(widest, estimate_text_width(c, frame::kFontPx));
+  bool rotate = widest > group_w - 6;
   for (size_t c = 0; c < chart.categories.size(); ++c) {
     double cx = a.left + group_w * (static_cast<double>(c) + 0.5);
     if (rotate) {

@@ -23,7 +23,7 @@ struct BarChart {
   std::vector<BarSeries> series;
   std::optional<double> y_max;  // default: a round value above the largest bar
   int value_digits = 0;         // decimals of values in tooltips
-  double width = 760, height = 400;
+  double width = 880, height = 420;
 };
 
 // Standalone SVG. Bars grow from 0 with height proportional to the value;

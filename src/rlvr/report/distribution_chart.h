@@ -22,7 +22,7 @@ struct DistributionChart {
   std::string y_label;
   bool log_y = false;       // values <= 0 are then left out and counted in the tooltip
   bool show_points = true;  // jittered strip of the values (up to 4000 per group)
-  double width = 760, height = 420;
+  double width = 880, height = 440;
   std::vector<DistributionGroup> groups;
 };
 

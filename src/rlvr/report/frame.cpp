@@ -81,7 +81,7 @@ double legend_width(const std::vector<LegendEntry>& entries) {
   for (const auto& e : entries) {
     w = std::max(w, estimate_text_width(truncate_label(e.label, kLegendChars), kFontPx));
   }
-  return entries.empty() ? 0 : w + 40;
+  return entries.empty() ? 0 : w + 48;
 }
 
 std::string legend(const std::vector<LegendEntry>& entries, LegendKind kind, double x, double y) {

@@ -97,6 +97,18 @@ std::string render_line_chart(const LineChart& chart, Palette& palette) {
   svg += frame::y_axis(a, linear_ticks(ymin, ymax, 5), ys, chart.y_label);
 
   auto clamp_y = [&](double v) { return ys(std::clamp(v, ymin, ymax)); };
+  int marker_row = 0;
+  for (const auto& m : chart.x_markers) {
+    if (!std::isfinite(m.x) || (log_x && m.x <= 0) || m.x < xmin || m.x > xmax) continue;
+    double x = xs(m.x);
+    svg += "<g class=\"x-marker\"><line x1=\"" + px(x) + "\" y1=\"" + px(a.top) + "\" x2=\"" + px(x) +
+           "\" y2=\"" + px(a.bottom) + "\" stroke=\"#666\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>";
+    double ty = a.bottom - 8 - 15.0 * marker_row++;
+    bool right_half = x > (a.left + a.right) / 2;
+    svg += "<text x=\"" + px(right_half ? x - 5 : x + 5) + "\" y=\"" + px(ty) + "\" text-anchor=\"" +
+           (right_half ? "end" : "start") + "\" fill=\"#444\" font-size=\"11\">" + escape(m.label) +
+           "</text></g>";
+  }
   for (const auto& s : chart.series) {
     const SeriesStyle& style = palette.style(s.label);
     std::vector<LinePoint> pts;

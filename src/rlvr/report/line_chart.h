@@ -26,6 +26,12 @@ struct LineSeries {
 
 enum class XScale { log2, linear };
 
+// A dashed vertical reference line with a short label, e.g. a crossover k.
+struct XMarker {
+  double x = 0;
+  std::string label;
+};
+
 struct LineChart {
   std::string title;
   std::string x_label = "k";
@@ -36,8 +42,9 @@ struct LineChart {
   // Markers on every point; switched off automatically for series with more
   // than 64 points (long training curves), where they would only blur.
   bool markers = true;
-  double width = 760, height = 440;
+  double width = 880, height = 460;
   std::vector<LineSeries> series;
+  std::vector<XMarker> x_markers;
 };
 
 // Whether the band of `series` would be drawn (every point has low and high).
