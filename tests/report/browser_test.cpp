@@ -3,13 +3,19 @@
 // a screenshot is saved for people to look at.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <tuple>
 
 #include "browser.h"
 #include "rlvr/report/analysis_report.h"
+#include "rlvr/report/distribution_chart.h"
+#include "rlvr/report/html_page.h"
+#include "rlvr/report/line_chart.h"
+#include "rlvr/util/files.h"
 #include "sample_analysis.h"
 
 namespace fs = std::filesystem;
@@ -73,4 +79,69 @@ TEST(ReportInBrowser, EveryFigureRendersWithEveryModel) {
   EXPECT_EQ(std::string(sig, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   EXPECT_GT(fs::file_size(png), 20000u);  // a blank page compresses to a few kB
   std::cout << "screenshot: " << png.string() << "\nreport: " << (dir / "report.html").string() << "\n";
+}
+
+// Every chart kind on one page (training curve on a linear axis, perplexity
+// distributions on a log axis, a bar chart), opened in the browser and saved
+// as build/test-artifacts/chart_gallery.png.
+TEST(ChartsInBrowser, GalleryOfAllChartKindsRenders) {
+  using namespace rlvr::report;
+  fs::path chromium = rlvr::testing::find_chromium();
+  if (chromium.empty()) {
+    GTEST_SKIP() << "chromium is not installed (Debian package 'chromium'; scripts/setup.sh installs it)";
+  }
+  Palette palette;
+  palette.reserve_order({"base", "grpo", "ppo"});
+
+  LineChart training;
+  training.title = "Training reward";
+  training.x_scale = XScale::linear;
+  training.x_label = "step";
+  training.y_label = "mean reward";
+  for (std::string algo : {"grpo", "ppo"}) {
+    LineSeries s{algo, {}};
+    for (int step = 0; step <= 450; step += 10) {
+      double r = (algo == "grpo" ? 0.62 : 0.58) - 0.5 * std::exp(-step / 120.0);
+      s.points.push_back({double(step), r, r - 0.03, r + 0.03});
+    }
+    training.series.push_back(s);
+  }
+  training.y_min.reset();
+  training.y_max.reset();
+
+  DistributionChart ppl;
+  ppl.title = "Perplexity under the base model";
+  ppl.y_label = "perplexity (log scale)";
+  ppl.log_y = true;
+  for (auto [label, key, centre] : {std::tuple{"PPL_base(Y_base)", "base", 1.6},
+                                    std::tuple{"PPL_base(Y_grpo)", "grpo", 1.3},
+                                    std::tuple{"PPL_base(Y_ppo)", "ppo", 1.35}}) {
+    DistributionGroup g{label, {}, key};
+    for (int i = 0; i < 300; ++i) g.values.push_back(centre * std::exp(0.25 * std::sin(i * 1.7) + 0.1 * std::cos(i * 0.31)));
+    g.values.push_back(centre * 4);  // an outlier
+    ppl.groups.push_back(g);
+  }
+
+  HtmlPage page("Chart gallery", "every chart primitive of the report room");
+  page.section("Training", "training").figure(render_line_chart(training, palette), "linear x", "fig-training");
+  page.section("Perplexity", "perplexity").figure(render_distribution_chart(ppl, palette), "log y", "fig-ppl");
+  fs::path dir = fs::path(RLVR_BINARY_DIR) / "test-artifacts";
+  fs::create_directories(dir);
+  fs::path html = dir / "chart_gallery.html";
+  rlvr::write_file_atomically(html, page.render());
+
+  std::string dom = rlvr::testing::dump_dom(chromium, html);
+  std::string training_fig = figure_markup(dom, "fig-training");
+  std::string ppl_fig = figure_markup(dom, "fig-ppl");
+  for (const char* label : {"grpo", "ppo"}) {
+    EXPECT_NE(training_fig.find("data-series=\"" + std::string(label) + "\""), std::string::npos) << label;
+  }
+  EXPECT_EQ(count(ppl_fig, "class=\"series\""), 3);
+  EXPECT_NE(ppl_fig.find("data-series=\"PPL_base(Y_grpo)\""), std::string::npos);
+
+  fs::path png = dir / "chart_gallery.png";
+  fs::remove(png);
+  rlvr::testing::screenshot(chromium, html, png, 1280, 1400);
+  EXPECT_TRUE(fs::exists(png));
+  std::cout << "screenshot: " << png.string() << "\n";
 }

@@ -118,6 +118,8 @@ TEST(Ticks, LinearTicksAreRound) {
 
 TEST(Ticks, Log10TicksOnShortAndNarrowRanges) {
   EXPECT_EQ(tick_values(log10_ticks(1, 100)), (std::vector<double>{1, 2, 5, 10, 20, 50, 100}));
+  EXPECT_EQ(tick_values(log10_ticks(0.9, 6.4)), (std::vector<double>{1, 1.5, 2, 3, 4, 5}));
+  EXPECT_EQ(tick_values(log10_ticks(0.5, 5e5)), (std::vector<double>{1, 10, 100, 1e3, 1e4, 1e5}));
   auto narrow = log10_ticks(1.1, 1.9);
   EXPECT_GE(narrow.size(), 2u);
   for (const auto& t : narrow) EXPECT_TRUE(t.value >= 1.1 && t.value <= 1.9) << t.value;

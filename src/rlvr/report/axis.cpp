@@ -73,10 +73,14 @@ std::vector<Tick> log10_ticks(double lo, double hi) {
   if (!(lo > 0) || !(hi >= lo) || !std::isfinite(hi)) return ticks;
   int d_lo = static_cast<int>(std::floor(std::log10(lo)));
   int d_hi = static_cast<int>(std::ceil(std::log10(hi)));
-  bool short_range = d_hi - d_lo <= 3;
+  // Denser mantissas for shorter ranges: about 4 to 10 ticks in all.
+  double decades = std::log10(hi / lo);
+  std::vector<double> mantissas = decades <= 1.2   ? std::vector<double>{1, 1.5, 2, 3, 4, 5, 7}
+                                  : decades <= 3.5 ? std::vector<double>{1, 2, 5}
+                                                 : std::vector<double>{1};
   for (int d = d_lo; d <= d_hi; ++d) {
-    for (double m : short_range ? std::vector<double>{1, 2, 5} : std::vector<double>{1}) {
-      double v = m * std::pow(10.0, d);
+    for (double m : mantissas) {
+      double v = d < 0 ? m / std::pow(10.0, -d) : m * std::pow(10.0, d);
       if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push_back({v, format_number(v)});
     }
   }

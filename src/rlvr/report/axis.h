@@ -22,8 +22,9 @@ std::vector<Tick> log2_ticks(double lo, double hi, int max_ticks = 11);
 // about `target` of them.
 std::vector<Tick> linear_ticks(double lo, double hi, int target = 6);
 
-// Ticks for a base-10 log axis: 1-2-5 steps per decade when the range is
-// short, whole decades when it is long; at least two ticks when lo < hi.
+// Ticks for a base-10 log axis: 1, 1.5, 2, 3, 4, 5, 7 per decade within one
+// decade, 1-2-5 up to three decades, whole decades beyond; at least two
+// ticks when lo < hi.
 std::vector<Tick> log10_ticks(double lo, double hi);
 
 // Round ticks from 0 up to the first one at or above hi (hi > 0), about

@@ -133,7 +133,7 @@ std::string render_line_chart(const LineChart& chart, Palette& palette) {
              "\" stroke-width=\"2.2\" stroke-linejoin=\"round\"" +
              (style.dash.empty() ? "" : " stroke-dasharray=\"" + style.dash + "\"") + "/>";
     }
-    if (chart.markers && pts.size() <= 64) {
+    if (chart.markers && pts.size() <= 32) {
       svg += "<g class=\"markers\">";
       for (const auto& p : pts) {
         svg += marker_svg(style, xs(p.x), clamp_y(p.y), 3.6, point_tooltip(s, p, chart.x_label));

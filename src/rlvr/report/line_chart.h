@@ -40,7 +40,7 @@ struct LineChart {
   // Fixed y range; nullopt on either end fits that end to the data.
   std::optional<double> y_min = 0.0, y_max = 1.0;
   // Markers on every point; switched off automatically for series with more
-  // than 64 points (long training curves), where they would only blur.
+  // than 32 points (long training curves), where they would only blur.
   bool markers = true;
   double width = 880, height = 460;
   std::vector<LineSeries> series;
