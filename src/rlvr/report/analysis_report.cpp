@@ -158,6 +158,12 @@ std::string comparison_sentence(const Analysis& a, const Comparison& c) {
     s += c.model + " has pass@1 " + format_fixed(m1->value, 3) + " against " + format_fixed(b1->value, 3) +
          " for " + c.baseline + ". ";
   }
+  const CurvePoint* bk = base ? point_at(base->pass_at_k, c.k_max) : nullptr;
+  const CurvePoint* mk = model ? point_at(model->pass_at_k, c.k_max) : nullptr;
+  if (bk && mk) {
+    s += "At k = " + std::to_string(c.k_max) + " " + c.baseline + " reaches " + format_fixed(bk->value, 3) +
+         " and " + c.model + " " + format_fixed(mk->value, 3) + ". ";
+  }
   if (c.crossover_k) {
     s += c.baseline + " stays at or above " + c.model + " from k = " + std::to_string(*c.crossover_k) + ". ";
   } else {

@@ -35,6 +35,7 @@ caption { caption-side: top; text-align: left; font-weight: bold; padding: 4px 0
 th, td { padding: 5px 12px; border-bottom: 1px solid #e3e5e8; text-align: left; vertical-align: top; }
 th { background: #f3f5f8; font-weight: 600; border-bottom: 2px solid #d5d9df; }
 th[title] { text-decoration: underline dotted #999; cursor: help; }
+tbody td:first-child { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:hover { background: #f8fafc; }
 details { margin: 6px 0; }
@@ -49,7 +50,6 @@ footer { margin-top: 36px; font-size: 12.5px; color: #6b717c; }
   main { box-shadow: none; max-width: none; padding: 0; }
   nav.toc { display: none; }
   figure, table { break-inside: avoid; }
-  details > *:not(summary) { display: block; }
 }
 )css";
 
