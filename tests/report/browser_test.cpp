@@ -81,6 +81,27 @@ TEST(ReportInBrowser, EveryFigureRendersWithEveryModel) {
   std::cout << "screenshot: " << png.string() << "\nreport: " << (dir / "report.html").string() << "\n";
 }
 
+// A model name that tries to close the SVG and run a script must stay text.
+TEST(ReportInBrowser, HostileModelNameStaysText) {
+  fs::path chromium = rlvr::testing::find_chromium();
+  if (chromium.empty()) {
+    GTEST_SKIP() << "chromium is not installed (Debian package 'chromium'; scripts/setup.sh installs it)";
+  }
+  fs::path dir = fs::path(RLVR_BINARY_DIR) / "test-artifacts" / "report-hostile";
+  fs::remove_all(dir);
+  std::string hostile = "rl</svg></figure><script>document.title='owned'</script><b>";
+  rlvr::report::write_analysis_report(rlvr::testing::sample_analysis(hostile), dir);
+  std::string dom = rlvr::testing::dump_dom(chromium, dir / "report.html");
+  EXPECT_NE(dom.find("<title>Reasoning boundary analysis</title>"), std::string::npos);
+  EXPECT_EQ(dom.find("owned</title>"), std::string::npos);
+  EXPECT_EQ(dom.find("<script"), std::string::npos);
+  for (const char* id : {"fig-pass-at-k", "fig-accuracy-histogram"}) {
+    std::string fig = figure_markup(dom, id);
+    EXPECT_EQ(count(fig, "class=\"series\""), 3) << id;
+    EXPECT_NE(fig.find("</svg>"), std::string::npos) << id;
+  }
+}
+
 // Every chart kind on one page (training curve on a linear axis, perplexity
 // distributions on a log axis, a bar chart), opened in the browser and saved
 // as build/test-artifacts/chart_gallery.png.

@@ -151,6 +151,23 @@ TEST(LineChart, TickLabelsSitAtTheirPositions) {
   for (size_t i = 2; i < found.size(); ++i) EXPECT_NEAR(found[i].first - found[i - 1].first, gap, 0.02);
 }
 
+TEST(LineChart, ArbitraryKListsAreLabelledAtTheirValues) {
+  Palette palette;
+  LineChart c;
+  c.series = {{"m", {{1, 0.2, {}, {}}, {5, 0.4, {}, {}}, {10, 0.5, {}, {}}, {50, 0.7, {}, {}}, {100, 0.8, {}, {}}}}};
+  std::string svg = render_line_chart(c, palette);
+  for (const char* k : {">1</text>", ">5</text>", ">10</text>", ">50</text>", ">100</text>"}) {
+    EXPECT_NE(svg.find(k), std::string::npos) << k;
+  }
+  EXPECT_EQ(svg.find(">64</text>"), std::string::npos);
+  // Dense k lists fall back to powers of two.
+  c.series[0].points.clear();
+  for (int k = 1; k <= 20; ++k) c.series[0].points.push_back({double(k), 0.5, {}, {}});
+  svg = render_line_chart(c, palette);
+  EXPECT_NE(svg.find(">16</text>"), std::string::npos);
+  EXPECT_EQ(svg.find(">3</text>"), std::string::npos);
+}
+
 TEST(LineChart, BandOnlyWhenIntervalsPresent) {
   Palette palette;
   std::string with = render_line_chart(two_series_chart(true), palette);

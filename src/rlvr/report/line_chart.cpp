@@ -32,6 +32,40 @@ std::string point_tooltip(const LineSeries& s, const LinePoint& p, const std::st
   return t;
 }
 
+bool is_power_of_two(double x) {
+  int e = 0;
+  return std::frexp(x, &e) == 0.5;
+}
+
+// The distinct x values of all series, sorted.
+std::vector<double> data_xs(const LineChart& chart) {
+  std::vector<double> xs;
+  for (const auto& s : chart.series) {
+    for (const auto& p : s.points) if (usable(p, chart.x_scale)) xs.push_back(p.x);
+  }
+  std::sort(xs.begin(), xs.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  return xs;
+}
+
+std::vector<Tick> choose_x_ticks(const LineChart& chart, double xmin, double xmax) {
+  std::vector<Tick> ticks;
+  if (!chart.x_ticks.empty()) {
+    for (double v : chart.x_ticks) ticks.push_back({v, format_number(v)});
+    return ticks;
+  }
+  if (chart.x_scale == XScale::linear) return linear_ticks(xmin, xmax, 7);
+  std::vector<double> xs = data_xs(chart);
+  bool all_powers = std::all_of(xs.begin(), xs.end(), is_power_of_two);
+  bool spread = true;  // neighbours far enough apart for their labels on a log axis
+  for (size_t i = 1; i < xs.size(); ++i) spread = spread && xs[i] / xs[i - 1] >= 1.4;
+  if (!all_powers && spread && xs.size() <= 12) {
+    for (double v : xs) ticks.push_back({v, format_number(v)});
+    return ticks;
+  }
+  return log2_ticks(xmin, xmax);
+}
+
 }  // namespace
 
 bool has_band(const LineSeries& series) {
@@ -92,7 +126,7 @@ std::string render_line_chart(const LineChart& chart, Palette& palette) {
 
   std::string svg = frame::open_svg(chart.width, chart.height, chart.title, "line-chart");
   svg += frame::title_text(chart.width, chart.title);
-  auto x_ticks = log_x ? log2_ticks(xmin, xmax) : linear_ticks(xmin, xmax, 7);
+  auto x_ticks = choose_x_ticks(chart, xmin, xmax);
   svg += frame::x_axis(a, x_ticks, xs, chart.x_label);
   svg += frame::y_axis(a, linear_ticks(ymin, ymax, 5), ys, chart.y_label);
 

@@ -45,6 +45,10 @@ struct LineChart {
   double width = 880, height = 460;
   std::vector<LineSeries> series;
   std::vector<XMarker> x_markers;
+  // Explicit x tick values; empty chooses them: powers of two on a log axis,
+  // except that a short list of k values that are not all powers of two
+  // (e.g. 1, 5, 10, 50, 100) is labelled at the k values themselves.
+  std::vector<double> x_ticks;
 };
 
 // Whether the band of `series` would be drawn (every point has low and high).
