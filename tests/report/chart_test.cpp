@@ -168,6 +168,18 @@ TEST(LineChart, ArbitraryKListsAreLabelledAtTheirValues) {
   EXPECT_EQ(svg.find(">3</text>"), std::string::npos);
 }
 
+TEST(LineChart, LongLogCurvesGetMarkersAtPowersOfTwoOnly) {
+  Palette palette;
+  LineChart c;
+  LineSeries s{"every-k", {}};
+  for (int k = 1; k <= 256; ++k) s.points.push_back({double(k), 1 - 1.0 / (k + 1), {}, {}});
+  c.series = {s};
+  std::string svg = render_line_chart(c, palette);
+  // Circles: 9 markers (k = 1, 2, ..., 256) and the legend's.
+  EXPECT_EQ(count(svg, "<circle"), 9 + 1);
+  EXPECT_NE(svg.find("every-k: k = 256, 0.996"), std::string::npos);
+}
+
 TEST(LineChart, BandOnlyWhenIntervalsPresent) {
   Palette palette;
   std::string with = render_line_chart(two_series_chart(true), palette);

@@ -167,9 +167,13 @@ std::string render_line_chart(const LineChart& chart, Palette& palette) {
              "\" stroke-width=\"2.2\" stroke-linejoin=\"round\"" +
              (style.dash.empty() ? "" : " stroke-dasharray=\"" + style.dash + "\"") + "/>";
     }
-    if (chart.markers && pts.size() <= 32) {
+    // Long curves: on a log axis (pass@k for every k) markers only at powers
+    // of two; on a linear axis (training steps) none.
+    bool thin = pts.size() > 32;
+    if (chart.markers && (!thin || log_x)) {
       svg += "<g class=\"markers\">";
       for (const auto& p : pts) {
+        if (thin && !is_power_of_two(p.x)) continue;
         svg += marker_svg(style, xs(p.x), clamp_y(p.y), 3.6, point_tooltip(s, p, chart.x_label));
       }
       svg += "</g>";

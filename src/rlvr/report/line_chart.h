@@ -39,8 +39,9 @@ struct LineChart {
   XScale x_scale = XScale::log2;
   // Fixed y range; nullopt on either end fits that end to the data.
   std::optional<double> y_min = 0.0, y_max = 1.0;
-  // Markers on every point; switched off automatically for series with more
-  // than 32 points (long training curves), where they would only blur.
+  // Markers on every point. A series of more than 32 points gets markers
+  // only at powers of two on a log axis (pass@k for every k) and none on a
+  // linear axis (training curves), where they would only blur.
   bool markers = true;
   double width = 880, height = 460;
   std::vector<LineSeries> series;
