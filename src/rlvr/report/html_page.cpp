@@ -23,6 +23,8 @@ section { margin-top: 30px; }
 h2 { font-size: 19px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 2px solid #e3e5e8; }
 h3 { font-size: 16px; margin: 20px 0 8px; }
 p { margin: 8px 0; max-width: 80ch; }
+p.highlight { max-width: none; margin: 10px 0 16px; padding: 10px 14px; background: #eef5fc;
+  border-left: 4px solid #0b5cad; border-radius: 0 6px 6px 0; }
 dl.measures { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 8px 0; }
 dl.measures dt { font-weight: bold; }
 dl.measures dd { margin: 0; color: #333; }
@@ -131,13 +133,20 @@ HtmlPage& HtmlPage::section(const std::string& heading, const std::string& id) {
   return *this;
 }
 
-HtmlPage& HtmlPage::subheading(const std::string& heading) {
-  body_ += "<h3>" + escape(heading) + "</h3>\n";
+HtmlPage& HtmlPage::subheading(const std::string& heading, const std::string& id) {
+  body_ += "<h3" + id_attr(id) + ">" + escape(heading) + "</h3>\n";
   return *this;
 }
 
 HtmlPage& HtmlPage::paragraph(const std::string& text) {
   body_ += "<p>" + escape(text) + "</p>\n";
+  return *this;
+}
+
+HtmlPage& HtmlPage::highlight(const std::string& lead_in, const std::string& text, const std::string& id) {
+  body_ += "<p class=\"highlight\"" + id_attr(id) + ">";
+  if (!lead_in.empty()) body_ += "<strong>" + escape(lead_in) + "</strong> ";
+  body_ += escape(text) + "</p>\n";
   return *this;
 }
 

@@ -40,8 +40,12 @@ class HtmlPage {
   // Starts a new top-level section (<section><h2>); `id` (letters, digits,
   // '-') makes it a link target and an entry of the table of contents.
   HtmlPage& section(const std::string& heading, const std::string& id = "");
-  HtmlPage& subheading(const std::string& heading);
+  // A sub-heading (<h3>); a valid `id` makes it a link target.
+  HtmlPage& subheading(const std::string& heading, const std::string& id = "");
   HtmlPage& paragraph(const std::string& text);
+  // A set-off paragraph for the one thing to read first (e.g. the findings
+  // of a study), with a bold lead-in such as "Findings."
+  HtmlPage& highlight(const std::string& lead_in, const std::string& text, const std::string& id = "");
   // A paragraph of trusted markup (built with escape() by the caller).
   HtmlPage& paragraph_markup(const std::string& markup);
   // Term and one-sentence meaning pairs, as a definition list.
