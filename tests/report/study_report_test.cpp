@@ -159,7 +159,7 @@ TEST(StudyReport, FindingsComeFirstInEachTask) {
 TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
   std::string html = render_study_report(rlvr::testing::sample_study());
   std::string section = element(html, "<section id=\"countdown\">", "</section>");
-  std::string table = element(section, "<table>", "</table>");
+  std::string table = element(section, "<table", "</table>");
   ASSERT_FALSE(table.empty());
   for (const char* h : {">Model<", ">pass@1<", ">pass@64<", ">Crossover k<", ">\xCE\x94SE<", ">Both solve<",
                         ">base only<", ">Model only<", ">Neither<"}) {
@@ -175,7 +175,9 @@ TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
   EXPECT_NE(grpo.find("2 (1.0%)"), std::string::npos) << grpo;
   EXPECT_NE(grpo.find("28 (14.0%)"), std::string::npos) << grpo;
   // distill never crosses; base is the baseline and has no comparison cells.
-  EXPECT_NE(element(table, "<tr><td>distill</td>", "</tr>").find("none up to 64"), std::string::npos);
+  EXPECT_NE(element(table, "<tr><td>distill</td>", "</tr>")
+                .find("title=\"base stays below distill at every k up to 64\">none<"),
+            std::string::npos);
   EXPECT_EQ(count(element(table, "<tr><td>base</td>", "</tr>"), "title=\"the baseline\""), 6);
   // Steps-valid table: countdown's grpo pass@1 0.520 becomes 0.416.
   EXPECT_NE(section.find("0.416 ["), std::string::npos);
@@ -266,6 +268,7 @@ TEST(StudyReport, ProvenanceAndStageTimes) {
   EXPECT_NE(section.find(">4.5 s<"), std::string::npos);        // analyze
   EXPECT_NE(section.find(">1 h 11 min<"), std::string::npos);   // total
   EXPECT_NE(section.find(">41.9%<"), std::string::npos);        // pretrain's share
+  EXPECT_NE(section.find(">&lt;0.1%<"), std::string::npos);     // report: 0.4 s of 4294.9
 }
 
 TEST(StudyReport, EmptyStudyStillWritesAPage) {
@@ -276,6 +279,23 @@ TEST(StudyReport, EmptyStudyStillWritesAPage) {
   std::string html = rlvr::read_file(dir / "report.html");
   EXPECT_EQ(rlvr::testing::check_markup(html), "");
   EXPECT_NE(html.find("This study has no task results to show."), std::string::npos);
+}
+
+// A task with nothing but its name: every part says what is missing, and
+// the page is still whole.
+TEST(StudyReport, TaskWithoutResultsStillGivesAWholePage) {
+  rlvr::report::StudyReportInput input;
+  input.name = "bare";
+  input.tasks.resize(1);
+  input.tasks[0].task = "addition";
+  std::string html = render_study_report(input);
+  EXPECT_EQ(rlvr::testing::check_markup(html), "");
+  for (const char* text : {"No findings were given for this task.", "No comparisons were made for this task.",
+                           "No perplexities were computed for this task.",
+                           "No training curves were recorded for this task.", "No provenance was recorded."}) {
+    EXPECT_NE(html.find(text), std::string::npos) << text;
+  }
+  EXPECT_NE(html.find("id=\"addition-fig-pass-at-k\""), std::string::npos);
 }
 
 TEST(StudyReportInBrowser, EveryFigureRendersWithEverySeries) {
@@ -308,7 +328,7 @@ TEST(StudyReportInBrowser, EveryFigureRendersWithEverySeries) {
 
   fs::path png = fs::path(RLVR_BINARY_DIR) / "test-artifacts" / "study_report.png";
   fs::remove(png);
-  rlvr::testing::screenshot(chromium, dir / "report.html", png, 1280, 7000);
+  rlvr::testing::screenshot(chromium, dir / "report.html", png, 1280, 9000);
   ASSERT_TRUE(fs::exists(png));
   std::ifstream in(png, std::ios::binary);
   char sig[8] = {};

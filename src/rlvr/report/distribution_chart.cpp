@@ -30,6 +30,25 @@ double jitter(uint64_t i) {
   return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 52) - 1.0;
 }
 
+// A group label in one line when it fits in `max_chars`, else in two, broken
+// before a '(' or after a space, '_' or ',' as near the middle as possible
+// (e.g. "PPL_base(" / "Y_distill)"); each line is cut if still too long.
+std::vector<std::string> label_lines(const std::string& label, size_t max_chars) {
+  if (truncate_label(label, max_chars) == label) return {label};
+  size_t best = std::string::npos;
+  auto worse = [&](size_t a, size_t b) {  // a longer half than b
+    auto longest = [&](size_t at) { return std::max(at, label.size() - at); };
+    return longest(a) > longest(b);
+  };
+  for (size_t i = 1; i < label.size(); ++i) {
+    char c = label[i], prev = label[i - 1];
+    bool can = c == '(' || prev == ' ' || prev == '_' || prev == ',';
+    if (can && (best == std::string::npos || worse(best, i))) best = i;
+  }
+  if (best == std::string::npos) return {truncate_label(label, max_chars)};
+  return {truncate_label(label.substr(0, best), max_chars), truncate_label(label.substr(best), max_chars)};
+}
+
 }  // namespace
 
 BoxStats box_stats(std::vector<double> values) {
@@ -94,7 +113,16 @@ std::string render_distribution_chart(const DistributionChart& chart, Palette& p
   a.left = 66;
   a.top = chart.title.empty() ? 16 : 40;
   a.right = chart.width - 16;
-  a.bottom = chart.height - 56;
+  size_t n = std::max<size_t>(1, chart.groups.size());
+  double slot = (a.right - a.left) / static_cast<double>(n);
+  size_t max_chars = static_cast<size_t>(std::max(6.0, slot / 7.5));
+  std::vector<std::vector<std::string>> names;
+  size_t rows = 1;
+  for (const auto& g : chart.groups) {
+    names.push_back(label_lines(g.label, max_chars));
+    rows = std::max(rows, names.back().size());
+  }
+  a.bottom = chart.height - 56 - 15.0 * static_cast<double>(rows - 1);
   Scale ys(ymin, ymax, a.bottom, a.top, chart.log_y);
 
   std::string svg = frame::open_svg(chart.width, chart.height, chart.title, "distribution-chart");
@@ -104,8 +132,6 @@ std::string render_distribution_chart(const DistributionChart& chart, Palette& p
   svg += "<line x1=\"" + px(a.left) + "\" y1=\"" + px(a.bottom) + "\" x2=\"" + px(a.right) +
          "\" y2=\"" + px(a.bottom) + "\" stroke=\"#555\"/>";
 
-  size_t n = std::max<size_t>(1, chart.groups.size());
-  double slot = a.width() / static_cast<double>(n);
   double box_w = std::min(70.0, slot * 0.45);
   for (size_t g = 0; g < chart.groups.size(); ++g) {
     const auto& group = chart.groups[g];
@@ -149,11 +175,13 @@ std::string render_distribution_chart(const DistributionChart& chart, Palette& p
       }
       svg += "</g>";
     }
-    std::string shown = truncate_label(group.label, static_cast<size_t>(std::max(6.0, slot / 7.5)));
-    svg += "<text x=\"" + px(cx) + "\" y=\"" + px(a.bottom + 19) +
-           "\" text-anchor=\"middle\" fill=\"#333\">" + escape(shown) + "<title>" +
-           escape(group.label) + "</title></text>";
-    svg += "<text x=\"" + px(cx) + "\" y=\"" + px(a.bottom + 35) +
+    const auto& lines = names[g];
+    for (size_t l = 0; l < lines.size(); ++l) {
+      svg += "<text x=\"" + px(cx) + "\" y=\"" + px(a.bottom + 19 + 15.0 * static_cast<double>(l)) +
+             "\" text-anchor=\"middle\" fill=\"#333\">" + escape(lines[l]) + "<title>" +
+             escape(group.label) + "</title></text>";
+    }
+    svg += "<text x=\"" + px(cx) + "\" y=\"" + px(a.bottom + 20 + 15.0 * static_cast<double>(lines.size())) +
            "\" text-anchor=\"middle\" fill=\"#777\" font-size=\"11\">n = " + std::to_string(b.n) +
            "</text>";
     svg += "</g>";

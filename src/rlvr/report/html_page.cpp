@@ -30,6 +30,9 @@ dl.measures dt { font-weight: bold; }
 dl.measures dd { margin: 0; color: #333; }
 figure { margin: 16px 0; }
 figure svg { max-width: 100%; height: auto; display: block; border: 1px solid #eceef1; border-radius: 4px; }
+.figure-row { display: flex; flex-wrap: wrap; gap: 0 16px; }
+.figure-row figure { flex: 0 1 calc(50% - 8px); min-width: 420px; }
+.figure-row figure svg { width: 100%; }
 figcaption { font-size: 13.5px; color: #444a55; margin-top: 6px; max-width: 90ch; }
 .table-wrap { overflow-x: auto; margin: 10px 0; }
 table { border-collapse: collapse; font-size: 14px; }
@@ -38,9 +41,13 @@ th, td { padding: 5px 12px; border-bottom: 1px solid #e3e5e8; text-align: left; 
 th { background: #f3f5f8; font-weight: 600; border-bottom: 2px solid #d5d9df; }
 th[title] { text-decoration: underline dotted #999; cursor: help; }
 tbody td:first-child { white-space: nowrap; }
+table.compact { font-size: 13.5px; }
+table.compact th, table.compact td { padding: 5px 8px; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:hover { background: #f8fafc; }
 details { margin: 6px 0; }
+details details { margin-left: 1.2em; }
+details > summary.group { font-weight: normal; }
 summary { cursor: pointer; font-weight: 600; }
 ul.ids { columns: 14em; font: 13px/1.6 "DejaVu Sans Mono", monospace; margin: 6px 0 10px;
   padding-left: 1.4em; }
@@ -88,7 +95,7 @@ Cell count_share_cell(int64_t count, int64_t total) {
 }
 
 std::string table_markup(const Table& t) {
-  std::string s = "<div class=\"table-wrap\"><table>";
+  std::string s = t.compact ? "<div class=\"table-wrap\"><table class=\"compact\">" : "<div class=\"table-wrap\"><table>";
   if (!t.caption.empty()) s += "<caption>" + escape(t.caption) + "</caption>";
   if (!t.header.empty()) {
     s += "<thead><tr>";
@@ -178,6 +185,13 @@ HtmlPage& HtmlPage::figure(const std::string& svg, const std::string& caption, c
   return *this;
 }
 
+HtmlPage& HtmlPage::figure_row(const std::vector<FigureBlock>& figures) {
+  body_ += "<div class=\"figure-row\">";
+  for (const auto& f : figures) figure(f.svg, f.caption, f.id);
+  body_ += "</div>\n";
+  return *this;
+}
+
 HtmlPage& HtmlPage::table(const Table& t) {
   body_ += table_markup(t);
   return *this;
@@ -192,6 +206,14 @@ HtmlPage& HtmlPage::collapsible_list(const std::string& summary, const std::vect
     for (const auto& i : items) body_ += "<li>" + escape(i) + "</li>";
     body_ += "</ul>";
   }
+  body_ += "</details>\n";
+  return *this;
+}
+
+HtmlPage& HtmlPage::collapsible_lists(
+    const std::string& summary, const std::vector<std::pair<std::string, std::vector<std::string>>>& lists) {
+  body_ += "<details class=\"group\"><summary class=\"group\">" + escape(summary) + "</summary>\n";
+  for (const auto& [title, items] : lists) collapsible_list(title, items);
   body_ += "</details>\n";
   return *this;
 }

@@ -31,6 +31,14 @@ struct Table {
   std::vector<std::string> header_tooltips;  // optional, one per column
   std::vector<std::vector<Cell>> rows;
   std::string caption;
+  bool compact = false;  // tighter cells and type, for tables of many columns
+};
+
+// A figure for HtmlPage::figure_row.
+struct FigureBlock {
+  std::string svg;  // trusted markup from the chart functions
+  std::string caption;
+  std::string id;
 };
 
 class HtmlPage {
@@ -53,9 +61,16 @@ class HtmlPage {
   HtmlPage& bullet_list(const std::vector<std::string>& items);
   // An inline SVG (trusted markup from the chart functions) with a caption.
   HtmlPage& figure(const std::string& svg, const std::string& caption, const std::string& id = "");
+  // Figures next to each other (two to a row on a wide page, one on a
+  // narrow one); for charts drawn about 520 px wide.
+  HtmlPage& figure_row(const std::vector<FigureBlock>& figures);
   HtmlPage& table(const Table& table);
   // A closed <details> list: "summary (N)" and the items, e.g. problem ids.
   HtmlPage& collapsible_list(const std::string& summary, const std::vector<std::string>& items);
+  // A closed <details> whose summary is `summary` (not counted) holding one
+  // collapsible_list per (title, items) pair: several id lists under one line.
+  HtmlPage& collapsible_lists(const std::string& summary,
+                              const std::vector<std::pair<std::string, std::vector<std::string>>>& lists);
   // A closed <details> around a table, for long per-item tables.
   HtmlPage& collapsible_table(const std::string& summary, const Table& table);
   HtmlPage& footer(const std::string& text);

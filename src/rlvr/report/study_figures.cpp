@@ -23,8 +23,11 @@ LineChart steps_valid_chart(const Analysis& plain, const Analysis& steps_valid) 
   chart.x_label = "k (samples per problem, log scale)";
   chart.y_label = "pass@k";
   double lowest = 1;
+  // No bands: eight overlapping bands would hide the lines; the intervals
+  // are in the markers' tooltips, the table beside the chart and the pass@k figure.
   auto add = [&](LineSeries s) {
-    for (const auto& p : s.points) lowest = std::min(lowest, p.low.value_or(p.y));
+    s.band = false;
+    for (const auto& p : s.points) lowest = std::min(lowest, p.y);
     chart.series.push_back(std::move(s));
   };
   for (const auto& m : plain.models) {

@@ -15,8 +15,9 @@ namespace rlvr::report {
 // Suffix of a steps-valid series label: "grpo" -> "grpo, steps valid".
 inline constexpr const char* kStepsValidSuffix = ", steps valid";
 
-// One chart: each model's plain pass@k as a solid line with its band, and
-// its steps-valid pass@k as a dashed line of the same colour with its band.
+// One chart: each model's plain pass@k as a solid line and its steps-valid
+// pass@k ("<model>, steps valid") as a dashed line of the same colour and
+// marker; no bands (eight would hide the lines), intervals in the tooltips.
 LineChart steps_valid_chart(const Analysis& plain, const Analysis& steps_valid);
 
 // "PPL_base(Y_grpo)".

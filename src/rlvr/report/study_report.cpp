@@ -113,7 +113,7 @@ Cell none_cell(const std::string& why) { return {kDash, true, why}; }
 Table headline_table(const Analysis& a) {
   const std::string base = base_label(a);
   Table t;
-  t.caption = "Every model against " + base;
+  t.compact = true;
   t.header = {"Model", "pass@1", k_name(a), "Crossover k", "\xCE\x94SE", "Both solve",
               base + " only", "Model only", "Neither"};
   t.header_tooltips = {
@@ -134,9 +134,12 @@ Table headline_table(const Analysis& a) {
       for (int i = 0; i < 6; ++i) row.push_back(none_cell(why));
     } else {
       const auto& cov = c->coverage;
-      row.push_back({c->crossover_k ? std::to_string(*c->crossover_k)
-                                    : "none up to " + std::to_string(c->k_max),
-                     true, ""});
+      if (c->crossover_k) {
+        row.push_back({std::to_string(*c->crossover_k), true, ""});
+      } else {
+        row.push_back({"none", true, base + " stays below " + m.label + " at every k up to " +
+                                         std::to_string(c->k_max)});
+      }
       row.push_back({format_fixed(c->delta_se, 3), true, "k_max = " + std::to_string(c->k_max)});
       for (const auto* cell : {&cov.both, &cov.baseline_only, &cov.model_only, &cov.neither}) {
         row.push_back(count_share_cell(static_cast<int64_t>(cell->size()), c->problems));
@@ -150,6 +153,7 @@ Table headline_table(const Analysis& a) {
 Table steps_valid_table(const Analysis& plain, const Analysis& valid) {
   const std::string k = k_name(plain);
   Table t;
+  t.compact = true;
   t.caption = "Plain against steps-valid pass@k";
   t.header = {"Model", "pass@1", "pass@1, steps valid", k, k + ", steps valid"};
   t.header_tooltips = {"", "a completion counts when its final answer is right",
@@ -175,6 +179,13 @@ std::string duration_text(double seconds) {
   return std::to_string(m) + " min " + (s < 10 ? "0" : "") + std::to_string(s) + " s";
 }
 
+std::string share_text(double seconds, double total) {
+  if (!(total > 0) || !std::isfinite(seconds) || seconds < 0) return kDash;
+  double percent = 100 * seconds / total;
+  if (percent > 0 && percent < 0.05) return "<0.1%";
+  return format_fixed(percent, 1) + "%";
+}
+
 Table timing_table(const std::vector<std::pair<std::string, double>>& stages) {
   double total = 0;
   for (const auto& [name, s] : stages) if (std::isfinite(s) && s > 0) total += s;
@@ -183,8 +194,7 @@ Table timing_table(const std::vector<std::pair<std::string, double>>& stages) {
   t.header = {"Stage", "Time", "Share"};
   for (const auto& [name, s] : stages) {
     t.rows.push_back({text_cell(name), {duration_text(s), true, format_fixed(s, 1) + " s"},
-                      {total > 0 && std::isfinite(s) && s > 0 ? format_fixed(100 * s / total, 1) + "%" : kDash,
-                       true, ""}});
+                      {share_text(s, total), true, ""}});
   }
   t.rows.push_back({text_cell("Total"), {duration_text(total), true, format_fixed(total, 1) + " s"},
                     {total > 0 ? "100%" : kDash, true, ""}});
@@ -271,12 +281,20 @@ class StudyPageBuilder {
   const std::vector<Figure>& figures() const { return figures_; }
 
  private:
-  void figure(HtmlPage& page, const std::string& prefix, const std::string& name, std::string svg,
-              const std::string& caption) {
+  // A figure with id "<prefix>-fig-<name>" (dashes for '_'), saved as
+  // figures/<prefix>_<name>.svg.
+  FigureBlock figure_block(const std::string& prefix, const std::string& name, const std::string& svg,
+                           const std::string& caption) {
     std::string id = prefix + "-fig-" + name;
     std::replace(id.begin(), id.end(), '_', '-');
-    page.figure(svg, caption, id);
-    figures_.push_back({prefix + "_" + name + ".svg", std::move(svg)});
+    figures_.push_back({prefix + "_" + name + ".svg", svg});
+    return {svg, caption, id};
+  }
+
+  void figure(HtmlPage& page, const std::string& prefix, const std::string& name, const std::string& svg,
+              const std::string& caption) {
+    FigureBlock f = figure_block(prefix, name, svg, caption);
+    page.figure(f.svg, f.caption, f.id);
   }
 
   void add_task(HtmlPage& page, const TaskStudy& t, const std::string& p) {
@@ -291,7 +309,7 @@ class StudyPageBuilder {
                    (k_max ? ", k up to " + std::to_string(*k_max) : "") + "; every model is compared with " +
                    base + ".");
 
-    page.subheading("Headline numbers", p + "-headline");
+    page.subheading("Headline numbers: every model against " + base, p + "-headline");
     page.table(headline_table(a));
 
     page.subheading("pass@k", p + "-pass-at-k");
@@ -306,27 +324,26 @@ class StudyPageBuilder {
       figure(page, p, "steps_valid_pass_at_k", render_line_chart(steps_valid_chart(a, *t.steps_valid), palette_),
              "Solid lines: plain pass@k (a completion counts when its final answer is right). Dashed lines of "
              "the same colour: pass@k counting only completions whose reasoning steps are all valid. The gap "
-             "between a pair is the share credited to right answers reached by invalid steps.");
+             "between a pair is the share credited to right answers reached by invalid steps. Intervals are in "
+             "the table below and in each marker's tooltip.");
       page.table(steps_valid_table(a, *t.steps_valid));
     }
 
     page.subheading("Coverage", p + "-coverage");
-    bool any = false;
+    page.paragraph("Problems each pair of models solves at least once; open a line for the problem ids.");
     for (const auto& c : a.comparisons) {
-      any = true;
-      page.paragraph_markup("<strong>" + escape(c.baseline) + " against " + escape(c.model) + ":</strong> of " +
-                            std::to_string(c.problems) + " shared problems, " +
-                            std::to_string(c.coverage.both.size()) + " solved by both, " +
-                            std::to_string(c.coverage.baseline_only.size()) + " only by " + escape(c.baseline) +
-                            ", " + std::to_string(c.coverage.model_only.size()) + " only by " +
-                            escape(c.model) + ", " + std::to_string(c.coverage.neither.size()) +
-                            " by neither.");
-      page.collapsible_list("Solved only by " + c.model, c.coverage.model_only);
-      page.collapsible_list("Solved only by " + c.baseline, c.coverage.baseline_only);
-      page.collapsible_list("Solved by both", c.coverage.both);
-      page.collapsible_list("Solved by neither", c.coverage.neither);
+      page.collapsible_lists(
+          c.baseline + " against " + c.model + ": of " + std::to_string(c.problems) + " problems, " +
+              std::to_string(c.coverage.both.size()) + " solved by both, " +
+              std::to_string(c.coverage.baseline_only.size()) + " only by " + c.baseline + ", " +
+              std::to_string(c.coverage.model_only.size()) + " only by " + c.model + ", " +
+              std::to_string(c.coverage.neither.size()) + " by neither",
+          {{"Solved only by " + c.model, c.coverage.model_only},
+           {"Solved only by " + c.baseline, c.coverage.baseline_only},
+           {"Solved by both", c.coverage.both},
+           {"Solved by neither", c.coverage.neither}});
     }
-    if (!any) page.paragraph("No comparisons were made for this task.");
+    if (a.comparisons.empty()) page.paragraph("No comparisons were made for this task.");
 
     page.subheading("Per-problem accuracy", p + "-histogram");
     figure(page, p, "accuracy_histogram", render_bar_chart(accuracy_histogram_chart(a), palette_),
@@ -350,20 +367,27 @@ class StudyPageBuilder {
     if (t.training.empty()) {
       page.paragraph("No training curves were recorded for this task.");
     } else {
-      figure(page, p, "training_pass_at_1", render_line_chart(training_chart(t.training, TrainingMeasure::pass_at_1), palette_),
-             "Held-out pass@1 of each RL model over its training steps.");
-      figure(page, p, "training_pass_at_k", render_line_chart(training_chart(t.training, TrainingMeasure::pass_at_k), palette_),
-             training_k_caption(t.training));
+      std::vector<FigureBlock> row;
+      auto add = [&](const std::string& name, TrainingMeasure measure, const std::string& caption) {
+        LineChart chart = training_chart(t.training, measure);
+        chart.width = 520;
+        chart.height = 340;
+        row.push_back(figure_block(p, name, render_line_chart(chart, palette_), caption));
+      };
+      add("training_pass_at_1", TrainingMeasure::pass_at_1, "Held-out pass@1 of each RL model over its training steps.");
+      add("training_pass_at_k", TrainingMeasure::pass_at_k, training_k_caption(t.training));
       if (has_reward(t.training)) {
-        figure(page, p, "training_reward", render_line_chart(training_chart(t.training, TrainingMeasure::reward), palette_),
-               "Mean reward of the training batches: what RL optimises, for comparison with the held-out curves.");
+        add("training_reward", TrainingMeasure::reward,
+            "Mean reward of the training batches: what RL optimises, beside what it buys on held-out problems.");
       }
+      page.figure_row(row);
     }
 
     if (!a.per_problem.empty()) {
       page.subheading("Per-problem counts", p + "-per-problem");
-      page.collapsible_table("Correct samples out of n for each of " + std::to_string(a.per_problem.size()) +
-                                 " problems",
+      size_t n = a.per_problem.size();
+      page.collapsible_table("Correct samples out of n for each of " + std::to_string(n) +
+                                 (n == 1 ? " problem" : " problems"),
                              per_problem_table(a));
     }
     if (!a.notes.empty()) {
@@ -381,7 +405,7 @@ class StudyPageBuilder {
       for (const auto& c : curves) ks.push_back(c.model + " k = " + std::to_string(c.k));
       s += " (" + join(ks, ", ") + ")";
     }
-    return s + ". pass@1 rising while pass@k stays flat or falls is sharpening without widening.";
+    return s + ": pass@1 rising while pass@k stays flat or falls is sharpening without widening.";
   }
 
   const StudyReportInput& input_;
