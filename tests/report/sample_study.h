@@ -29,8 +29,9 @@ inline Coverage split_coverage(const std::string& task, int problems, int both, 
 
 inline ModelSummary model(const std::string& label, double p1, double ceiling, double rate,
                           std::array<int64_t, 10> histogram) {
-  ModelSummary m{label, 200, 64, 64, curve(p1, ceiling, rate, 0.03, 64), {}, 0, histogram};
-  m.solved = static_cast<int64_t>(std::llround(200 * m.pass_at_k.back().value));
+  auto c = curve(p1, ceiling, rate, 0.03, 64);
+  ModelSummary m = summary(label, 200, 64, 64, c, static_cast<int64_t>(std::llround(200 * c.back().value)));
+  m.accuracy_histogram = histogram;
   return m;
 }
 
@@ -64,9 +65,16 @@ inline report::TaskStudy sample_task(const std::string& task, double shift, bool
     c.crossover_k = s.crossover;
     c.k_max = 64;
     c.delta_se = a.models[0].pass_at_k.back().value - find_p1(a, s.model);
+    if (s.model == "rloo") {  // one comparison with a paired-bootstrap interval
+      c.delta_se_ci_low = c.delta_se - 0.04;
+      c.delta_se_ci_high = c.delta_se + 0.05;
+    }
     c.coverage = split_coverage(task, 200, s.both, s.base_only, s.model_only);
     a.comparisons.push_back(c);
   }
+  a.baseline = "base";
+  a.problems = 200;
+  a.ks = {1, 2, 4, 8, 16, 32, 64};
   a.per_problem[task + "/0"]["base"] = {64, 10};
   a.per_problem[task + "/0"][rl_label] = {64, 60};
   a.notes = {"2 problems dropped: no samples from rloo"};

@@ -3,6 +3,7 @@
 // every figure, and (in a real browser) every figure rendered with its series.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "browser.h"
 #include "markup_check.h"
 #include "rlvr/report/palette.h"
+#include "rlvr/report/text.h"
 #include "rlvr/report/study_report.h"
 #include "rlvr/util/files.h"
 #include "sample_study.h"
@@ -174,6 +176,15 @@ TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
   EXPECT_NE(grpo.find("20 (10.0%)"), std::string::npos) << grpo;
   EXPECT_NE(grpo.find("2 (1.0%)"), std::string::npos) << grpo;
   EXPECT_NE(grpo.find("28 (14.0%)"), std::string::npos) << grpo;
+  // Delta_SE = base pass@64 - grpo pass@1; rloo's carries its paired-bootstrap interval.
+  double base64 = 0.92 - (0.92 - 0.30) * std::pow(0.70, 6);
+  EXPECT_NE(grpo.find(">" + rlvr::report::format_fixed(base64 - 0.52, 3) + "<"), std::string::npos) << grpo;
+  std::string rloo = element(table, "<tr><td>rloo</td>", "</tr>");
+  EXPECT_NE(rloo.find(rlvr::report::format_fixed(base64 - 0.50, 3) + " [" +
+                      rlvr::report::format_fixed(base64 - 0.54, 3) + ", " +
+                      rlvr::report::format_fixed(base64 - 0.45, 3) + "]"),
+            std::string::npos)
+      << rloo;
   // distill never crosses; base is the baseline and has no comparison cells.
   EXPECT_NE(element(table, "<tr><td>distill</td>", "</tr>")
                 .find("title=\"base stays below distill at every k up to 64\">none<"),

@@ -59,9 +59,10 @@ std::string slug(const std::string& name) {
   return s.empty() ? "task" : s;
 }
 
-// The model the others are compared with: the baseline of the comparisons,
-// else the first model.
+// The model the others are compared with: the analysis's baseline, else the
+// baseline of its comparisons, else the first model.
 std::string base_label(const Analysis& a) {
+  if (!a.baseline.empty()) return a.baseline;
   if (!a.comparisons.empty()) return a.comparisons.front().baseline;
   if (!a.models.empty()) return a.models.front().label;
   return "base";
@@ -75,6 +76,7 @@ const Comparison* comparison_with(const Analysis& a, const std::string& base, co
 }
 
 int64_t total_problems(const Analysis& a) {
+  if (a.problems > 0) return a.problems;  // the shared, analysed set
   int64_t n = static_cast<int64_t>(a.per_problem.size());
   for (const auto& m : a.models) n = std::max(n, m.problems);
   for (const auto& c : a.comparisons) n = std::max(n, c.problems);
@@ -140,7 +142,11 @@ Table headline_table(const Analysis& a) {
         row.push_back({"none", true, base + " stays below " + m.label + " at every k up to " +
                                          std::to_string(c->k_max)});
       }
-      row.push_back({format_fixed(c->delta_se, 3), true, "k_max = " + std::to_string(c->k_max)});
+      bool se_ci = c->delta_se_ci_low < c->delta_se_ci_high;  // both 0 when no bootstrap was run
+      Cell se = se_ci ? ci_cell(c->delta_se, c->delta_se_ci_low, c->delta_se_ci_high, 3)
+                      : number_cell(c->delta_se, 3);
+      se.tooltip = "k_max = " + std::to_string(c->k_max) + (se_ci ? ", paired bootstrap interval" : "");
+      row.push_back(se);
       for (const auto* cell : {&cov.both, &cov.baseline_only, &cov.model_only, &cov.neither}) {
         row.push_back(count_share_cell(static_cast<int64_t>(cell->size()), c->problems));
       }
