@@ -170,7 +170,7 @@ TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
   EXPECT_EQ(count(table, "<tr>"), 5);  // header + four models
   // grpo row: pass@1 0.520 [0.490, 0.550]; crossover 16; coverage 150/20/2/28 of 200.
   std::string grpo = element(table, "<tr><td>grpo</td>", "</tr>");
-  EXPECT_NE(grpo.find("0.520 [0.490, 0.550]"), std::string::npos) << grpo;
+  EXPECT_NE(grpo.find(">0.520<span class=\"detail\">[0.490, 0.550]</span>"), std::string::npos) << grpo;
   EXPECT_NE(grpo.find(">16<"), std::string::npos) << grpo;
   EXPECT_NE(grpo.find("150 (75.0%)"), std::string::npos) << grpo;
   EXPECT_NE(grpo.find("20 (10.0%)"), std::string::npos) << grpo;
@@ -180,7 +180,7 @@ TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
   double base64 = 0.92 - (0.92 - 0.30) * std::pow(0.70, 6);
   EXPECT_NE(grpo.find(">" + rlvr::report::format_fixed(base64 - 0.52, 3) + "<"), std::string::npos) << grpo;
   std::string rloo = element(table, "<tr><td>rloo</td>", "</tr>");
-  EXPECT_NE(rloo.find(rlvr::report::format_fixed(base64 - 0.50, 3) + " [" +
+  EXPECT_NE(rloo.find(rlvr::report::format_fixed(base64 - 0.50, 3) + "<span class=\"detail\">[" +
                       rlvr::report::format_fixed(base64 - 0.54, 3) + ", " +
                       rlvr::report::format_fixed(base64 - 0.45, 3) + "]"),
             std::string::npos)
@@ -191,7 +191,7 @@ TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
             std::string::npos);
   EXPECT_EQ(count(element(table, "<tr><td>base</td>", "</tr>"), "title=\"the baseline\""), 6);
   // Steps-valid table: countdown's grpo pass@1 0.520 becomes 0.416.
-  EXPECT_NE(section.find("0.416 ["), std::string::npos);
+  EXPECT_NE(section.find(">0.416<span class=\"detail\">[0.392, 0.440]</span>"), std::string::npos);
 }
 
 TEST(StudyReport, TaskPrefixesAreUniqueAndNeverClash) {

@@ -30,20 +30,28 @@ double jitter(uint64_t i) {
   return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 52) - 1.0;
 }
 
-// A group label in one line when it fits in `max_chars`, else in two, broken
-// before a '(' or after a space, '_' or ',' as near the middle as possible
-// (e.g. "PPL_base(" / "Y_distill)"); each line is cut if still too long.
+// A group label in one line when it fits in `max_chars`, else in two:
+// broken before a '(' or after a space where both lines then fit (e.g.
+// "PPL_base" / "(Y_distilled)"), else after a '_' or ',', else as near the
+// middle as those allow; each line is cut if still too long.
 std::vector<std::string> label_lines(const std::string& label, size_t max_chars) {
   if (truncate_label(label, max_chars) == label) return {label};
-  size_t best = std::string::npos;
-  auto worse = [&](size_t a, size_t b) {  // a longer half than b
-    auto longest = [&](size_t at) { return std::max(at, label.size() - at); };
-    return longest(a) > longest(b);
+  auto fits = [&](size_t at) {
+    return truncate_label(label.substr(0, at), max_chars).size() == at &&
+           truncate_label(label.substr(at), max_chars).size() == label.size() - at;
   };
+  auto longest = [&](size_t at) { return std::max(at, label.size() - at); };
+  size_t best = std::string::npos;
+  int best_rank = 99;
   for (size_t i = 1; i < label.size(); ++i) {
     char c = label[i], prev = label[i - 1];
-    bool can = c == '(' || prev == ' ' || prev == '_' || prev == ',';
-    if (can && (best == std::string::npos || worse(best, i))) best = i;
+    int kind = c == '(' || prev == ' ' ? 0 : prev == '_' || prev == ',' ? 1 : -1;
+    if (kind < 0) continue;
+    int rank = (fits(i) ? 0 : 2) + kind;  // fitting first, then the nicer break
+    if (rank < best_rank || (rank == best_rank && longest(i) < longest(best))) {
+      best = i;
+      best_rank = rank;
+    }
   }
   if (best == std::string::npos) return {truncate_label(label, max_chars)};
   return {truncate_label(label.substr(0, best), max_chars), truncate_label(label.substr(best), max_chars)};

@@ -43,6 +43,7 @@ th[title] { text-decoration: underline dotted #999; cursor: help; }
 tbody td:first-child { white-space: nowrap; }
 table.compact { font-size: 13.5px; }
 table.compact th, table.compact td { padding: 5px 8px; }
+td .detail { display: block; font-size: 12px; color: #5b6270; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:hover { background: #f8fafc; }
 details { margin: 6px 0; }
@@ -86,6 +87,16 @@ Cell ci_cell(double value, double low, double high, int digits) {
           true, "value [lower, upper] of the confidence interval"};
 }
 
+Cell stacked_ci_cell(double value, double low, double high, int digits) {
+  Cell c(format_fixed(value, digits), true, "value and [lower, upper] of the confidence interval");
+  c.detail = '[';  // built piecewise: GCC 12 warns falsely (-Wrestrict) on "lit" + string
+  c.detail += format_fixed(low, digits);
+  c.detail += ", ";
+  c.detail += format_fixed(high, digits);
+  c.detail += ']';
+  return c;
+}
+
 Cell count_share_cell(int64_t count, int64_t total) {
   std::string s = std::to_string(count);
   if (total > 0) {
@@ -117,6 +128,7 @@ std::string table_markup(const Table& t) {
       if (!c.tooltip.empty()) s += " title=\"" + escape(c.tooltip) + "\"";
       s += '>';  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on "lit" + string
       s += escape(c.text);
+      if (!c.detail.empty()) s += "<span class=\"detail\">" + escape(c.detail) + "</span>";
       s += "</td>";
     }
     s += "</tr>";

@@ -13,9 +13,15 @@ namespace rlvr::report {
 
 // One table cell. Numeric cells are right-aligned in tabular figures.
 struct Cell {
+  Cell(std::string text_ = "", bool numeric_ = false, std::string tooltip_ = "")
+      : text(std::move(text_)), numeric(numeric_), tooltip(std::move(tooltip_)) {}
+
   std::string text;
   bool numeric = false;
   std::string tooltip;  // shown on hover; empty for none
+  // A second, smaller line under the text, e.g. a confidence interval in a
+  // table of many columns; empty for none.
+  std::string detail;
 };
 
 Cell text_cell(std::string text);
@@ -23,6 +29,8 @@ Cell int_cell(int64_t value);
 Cell number_cell(double value, int digits);
 // "0.612 [0.580, 0.641]": a value with its confidence interval.
 Cell ci_cell(double value, double low, double high, int digits);
+// The same with the interval as a second, smaller line: narrower columns.
+Cell stacked_ci_cell(double value, double low, double high, int digits);
 // "37 (12.3%)": a count with its share of `total`.
 Cell count_share_cell(int64_t count, int64_t total);
 

@@ -100,10 +100,18 @@ std::string k_name(const Analysis& a) {
   return k ? "pass@" + std::to_string(*k) : "pass@k_max";
 }
 
+// A curve point with its interval as a second line (the tables here have
+// many columns); "n/a" without a point.
+Cell point_cell(const CurvePoint* p) {
+  if (!p) return text_cell("n/a");
+  if (point_has_ci(*p)) return stacked_ci_cell(p->value, p->ci_low, p->ci_high, 3);
+  return number_cell(p->value, 3);
+}
+
 // A curve cell at k_max; says which k when the models' k_max differ.
 Cell k_max_cell(const Analysis& a, const ModelSummary& m) {
   const CurvePoint* last = last_point(m.pass_at_k);
-  Cell c = curve_cell(last);
+  Cell c = point_cell(last);
   if (!common_k_max(a, false) && last) c.text = "k=" + std::to_string(last->k) + ": " + c.text;
   return c;
 }
@@ -129,7 +137,7 @@ Table headline_table(const Analysis& a) {
       "problems only the model solves: beyond " + base + "'s boundary",
       "problems neither solves"};
   for (const auto& m : a.models) {
-    std::vector<Cell> row{text_cell(m.label), curve_cell(point_at(m.pass_at_k, 1)), k_max_cell(a, m)};
+    std::vector<Cell> row{text_cell(m.label), point_cell(point_at(m.pass_at_k, 1)), k_max_cell(a, m)};
     const Comparison* c = comparison_with(a, base, m.label);
     if (!c) {
       std::string why = m.label == base ? "the baseline" : "not compared with " + base;
@@ -143,7 +151,7 @@ Table headline_table(const Analysis& a) {
                                          std::to_string(c->k_max)});
       }
       bool se_ci = c->delta_se_ci_low < c->delta_se_ci_high;  // both 0 when no bootstrap was run
-      Cell se = se_ci ? ci_cell(c->delta_se, c->delta_se_ci_low, c->delta_se_ci_high, 3)
+      Cell se = se_ci ? stacked_ci_cell(c->delta_se, c->delta_se_ci_low, c->delta_se_ci_high, 3)
                       : number_cell(c->delta_se, 3);
       se.tooltip = "k_max = " + std::to_string(c->k_max) + (se_ci ? ", paired bootstrap interval" : "");
       row.push_back(se);
@@ -167,8 +175,8 @@ Table steps_valid_table(const Analysis& plain, const Analysis& valid) {
                        ""};
   for (const auto& m : plain.models) {
     const ModelSummary* v = find_model(valid, m.label);
-    t.rows.push_back({text_cell(m.label), curve_cell(point_at(m.pass_at_k, 1)),
-                      v ? curve_cell(point_at(v->pass_at_k, 1)) : none_cell("no steps-valid counts"),
+    t.rows.push_back({text_cell(m.label), point_cell(point_at(m.pass_at_k, 1)),
+                      v ? point_cell(point_at(v->pass_at_k, 1)) : none_cell("no steps-valid counts"),
                       k_max_cell(plain, m),
                       v ? k_max_cell(valid, *v) : none_cell("no steps-valid counts")});
   }
