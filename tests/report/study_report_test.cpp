@@ -153,7 +153,8 @@ TEST(StudyReport, FindingsComeFirstInEachTask) {
     EXPECT_LT(findings, first_figure);
     EXPECT_NE(html.find("On " + p + ", grpo and rloo raise pass@1"), std::string::npos);
   }
-  // Measures and provenance close the page, after all tasks.
+  // An overview of every task comes before the tasks; measures and provenance close the page.
+  EXPECT_LT(html.find("<section id=\"overview\">"), html.find("<section id=\"countdown\">"));
   EXPECT_LT(html.find("<section id=\"modeq\">"), html.find("<section id=\"measures\">"));
   EXPECT_LT(html.find("<section id=\"measures\">"), html.find("<section id=\"provenance\">"));
 }
@@ -194,6 +195,25 @@ TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
   EXPECT_NE(section.find(">0.416<span class=\"detail\">[0.392, 0.440]</span>"), std::string::npos);
 }
 
+TEST(StudyReport, OverviewShowsEveryModelOnEveryTask) {
+  auto input = rlvr::testing::sample_study();
+  input.tasks[1].analysis.models.pop_back();  // no distilled model on modeq
+  std::string html = render_study_report(input);
+  std::string table = element(element(html, "<section id=\"overview\">", "</section>"), "<table", "</table>");
+  EXPECT_EQ(count(table, "<tr>"), 3);  // header + two tasks
+  for (const char* h : {">Task<", ">k_max<", ">base<", ">grpo<", ">rloo<", ">distill<"}) {
+    EXPECT_NE(table.find(h), std::string::npos) << h;
+  }
+  // countdown's grpo: pass@1 0.520 over pass@64 0.84 - 0.32 * 0.55^6 = 0.831.
+  std::string countdown = element(table, "<tr><td>countdown</td>", "</tr>");
+  EXPECT_NE(countdown.find(">0.520 / 0.831<"), std::string::npos) << countdown;
+  EXPECT_NE(countdown.find(">64<"), std::string::npos);
+  // modeq (shifted by 0.08): base pass@1 0.380; distill missing.
+  std::string modeq = element(table, "<tr><td>modeq</td>", "</tr>");
+  EXPECT_NE(modeq.find(">0.380 / "), std::string::npos) << modeq;
+  EXPECT_NE(modeq.find("title=\"not evaluated on this task\""), std::string::npos) << modeq;
+}
+
 TEST(StudyReport, TaskPrefixesAreUniqueAndNeverClash) {
   std::vector<rlvr::report::TaskStudy> tasks(6);
   tasks[0].task = "Countdown";
@@ -204,6 +224,9 @@ TEST(StudyReport, TaskPrefixesAreUniqueAndNeverClash) {
   tasks[5].task = "Mod Eq (hard)";
   EXPECT_EQ(task_prefixes(tasks), (std::vector<std::string>{"countdown", "countdown-2", "countdown-notes-2",
                                                             "provenance-2", "task", "mod-eq-hard"}));
+  tasks.resize(1);
+  tasks[0].task = "Overview";  // also a section of the page
+  EXPECT_EQ(task_prefixes(tasks), (std::vector<std::string>{"overview-2"}));
 }
 
 TEST(StudyReport, IdsAreUniqueAcrossTasks) {

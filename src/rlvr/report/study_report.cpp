@@ -22,7 +22,7 @@ const char* const kDash = "\xE2\x80\x94";  // em dash: "not applicable"
 
 // Ids of the page's own sections; task prefixes never take these.
 const std::set<std::string>& reserved_ids() {
-  static const std::set<std::string> kReserved = {"measures", "provenance"};
+  static const std::set<std::string> kReserved = {"overview", "measures", "provenance"};
   return kReserved;
 }
 
@@ -273,6 +273,12 @@ class StudyPageBuilder {
       page.section("No tasks", "measures");
       page.paragraph("This study has no task results to show.");
     }
+    if (!input_.tasks.empty()) {
+      page.section("Overview", "overview");
+      page.paragraph("Each cell: pass@1 / pass@k_max of a model on a task. The sections below take each task "
+                     "in turn, its findings first.");
+      page.table(overview_table());
+    }
     for (size_t i = 0; i < input_.tasks.size(); ++i) add_task(page, input_.tasks[i], prefixes_[i]);
     page.section("What the measures mean", "measures");
     page.definitions(measure_definitions());
@@ -408,6 +414,41 @@ class StudyPageBuilder {
       page.subheading("Notes", p + "-notes");
       page.bullet_list(a.notes);
     }
+  }
+
+  // One row per task, one column per model: "pass@1 / pass@k_max".
+  Table overview_table() const {
+    Table t;
+    t.compact = true;
+    t.header = {"Task", "k_max"};
+    t.header_tooltips = {"", "the largest k evaluated (the models' largest when they differ)"};
+    for (const auto& m : models_) {
+      t.header.push_back(m);
+      t.header_tooltips.push_back("pass@1 / pass@k_max");
+    }
+    for (const auto& task : input_.tasks) {
+      const Analysis& a = task.analysis;
+      auto k = common_k_max(a, false);
+      int64_t k_shown = 0;
+      for (const auto& m : a.models) {
+        if (const CurvePoint* p = last_point(m.pass_at_k)) k_shown = std::max(k_shown, p->k);
+      }
+      std::vector<Cell> row{text_cell(task.task), k_shown > 0 ? int_cell(k_shown) : none_cell("no pass@k")};
+      if (!k && k_shown > 0) row.back().tooltip = "the models' largest k differ; this is the largest";
+      for (const auto& label : models_) {
+        const ModelSummary* m = find_model(a, label);
+        const CurvePoint* p1 = m ? point_at(m->pass_at_k, 1) : nullptr;
+        const CurvePoint* pk = m ? last_point(m->pass_at_k) : nullptr;
+        if (!p1 || !pk) {
+          row.push_back(none_cell("not evaluated on this task"));
+          continue;
+        }
+        row.push_back({format_fixed(p1->value, 3) + " / " + format_fixed(pk->value, 3), true,
+                       label + " on " + task.task + ": pass@1 / pass@" + std::to_string(pk->k)});
+      }
+      t.rows.push_back(std::move(row));
+    }
+    return t;
   }
 
   static std::string training_k_caption(const std::vector<TrainingCurve>& curves) {
