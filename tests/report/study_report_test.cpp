@@ -293,6 +293,21 @@ TEST(StudyReport, EachModelKeepsOneColourOnEveryFigure) {
             std::string::npos);
 }
 
+// A study of realistic size (6400 responses a group) keeps its page small:
+// each perplexity strip is thinned while the box uses every value.
+TEST(StudyReport, LargePerplexityGroupsAreThinned) {
+  auto input = rlvr::testing::sample_study();
+  for (auto& g : input.tasks[0].perplexity) g.values = rlvr::testing::perplexities(1.5, 6400, 3);
+  std::string html = render_study_report(input);
+  std::string fig = figure_markup(html, "countdown-fig-perplexity");
+  std::string group = series_markup(fig, "PPL_base(Y_grpo)");
+  int points = count(group, "<circle");
+  EXPECT_LE(points, 1500);
+  EXPECT_GE(points, 1000);
+  EXPECT_NE(group.find("n = 6400"), std::string::npos);
+  EXPECT_LT(html.size(), 3'000'000u);
+}
+
 TEST(StudyReport, ProvenanceAndStageTimes) {
   std::string html = render_study_report(rlvr::testing::sample_study());
   std::string section = element(html, "<section id=\"provenance\">", "</section>");
@@ -362,7 +377,7 @@ TEST(StudyReportInBrowser, EveryFigureRendersWithEverySeries) {
 
   fs::path png = fs::path(RLVR_BINARY_DIR) / "test-artifacts" / "study_report.png";
   fs::remove(png);
-  rlvr::testing::screenshot(chromium, dir / "report.html", png, 1280, 9000);
+  rlvr::testing::screenshot(chromium, dir / "report.html", png, 1280, 9800);
   ASSERT_TRUE(fs::exists(png));
   std::ifstream in(png, std::ios::binary);
   char sig[8] = {};

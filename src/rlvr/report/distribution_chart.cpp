@@ -151,7 +151,8 @@ std::string render_distribution_chart(const DistributionChart& chart, Palette& p
     svg += "<g class=\"series\" data-series=\"" + escape(group.label) + "\">";
     if (chart.show_points) {
       svg += "<g class=\"points\" fill=\"" + c + "\" fill-opacity=\"0.35\">";
-      size_t step = kept[g].size() > 4000 ? kept[g].size() / 4000 + 1 : 1;
+      size_t cap = std::max<size_t>(1, chart.max_points);
+      size_t step = kept[g].size() > cap ? kept[g].size() / cap + 1 : 1;
       for (size_t i = 0; i < kept[g].size(); i += step) {
         svg += "<circle cx=\"" + px(cx + jitter(i) * box_w * 0.75) + "\" cy=\"" +
                px(ys(kept[g][i])) + "\" r=\"1.8\"/>";

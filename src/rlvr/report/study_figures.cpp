@@ -69,6 +69,7 @@ DistributionChart perplexity_chart(const std::vector<PerplexityGroup>& groups,
 
   DistributionChart chart;
   chart.title = "Perplexity of each model's responses under a scoring model";
+  chart.max_points = 1500;  // a study has many groups and tasks on one page
   double lo = std::numeric_limits<double>::infinity(), hi = 0;
   for (const PerplexityGroup* g : sorted) {
     chart.groups.push_back({perplexity_label(*g), g->values, g->responder});
