@@ -198,3 +198,14 @@ TEST(SampleReader, ParallelChunksAgreeWithOneThread) {
   expect_input_error([&] { read_sample_file(bad, {InputFormat::automatic, 4}); }, bad, 40001, "correct",
                      "expected a boolean");
 }
+
+// The fast document-stream pass must refuse what the line-by-line pass refuses.
+TEST(SampleReaderErrors, OneObjectPerLine) {
+  TempDir dir;
+  auto two = dir.write("two.jsonl", "{\"problem_id\": 1, \"correct\": true}{\"problem_id\": 2, \"correct\": true}\n");
+  expect_input_error([&] { read_sample_file(two); }, two, 1, "", "not valid JSON");
+  auto split = dir.write("split.jsonl", "{\"problem_id\": 1, \"correct\": true}\n{\"problem_id\": 1,\n\"correct\": true}\n");
+  expect_input_error([&] { read_sample_file(split); }, split, 2, "", "not valid JSON");
+  auto scalar = dir.write("scalar.jsonl", "{\"problem_id\": 1, \"correct\": true}\n17\n");
+  expect_input_error([&] { read_sample_file(scalar); }, scalar, 2, "", "expected a JSON object");
+}

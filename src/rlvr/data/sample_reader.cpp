@@ -411,8 +411,10 @@ InputFormat detect_input_format(const fs::path& path, std::string_view text) {
       }
       simdjson::dom::parser parser;
       element doc;
-      if (auto error = parser.parse(line.data(), line.size()).get(doc); error || !doc.is_object())
-        throw InputError(path.string(), line_no, "", "not a valid JSON object");
+      if (auto error = parser.parse(line.data(), line.size()).get(doc))
+        throw InputError(path.string(), line_no, "", fmt::format("not valid JSON ({})", simdjson::error_message(error)));
+      if (!doc.is_object())
+        throw InputError(path.string(), line_no, "", fmt::format("expected a JSON object, got {}", type_name(doc)));
       simdjson::dom::object row = doc.get_object().value_unsafe();
       auto has = [&](const char* key) { return row.at_key(key).error() == simdjson::SUCCESS; };
       if (has("score") || has("idx")) return InputFormat::reference;
