@@ -175,8 +175,9 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
   for (int64_t p = 0; p < problems; ++p)
     for (int64_t j = 0; j < total_columns; ++j) estimate[j] += matrix[p * total_columns + j];
   for (auto& e : estimate) e /= static_cast<double>(problems);
+  std::vector<int64_t> blocks(static_cast<size_t>(total_columns / width), width);  // one per curve
   std::vector<double> means =
-      bootstrap_means(matrix, problems, total_columns, options.bootstrap, options.seed, options.threads);
+      bootstrap_means(matrix, problems, total_columns, options.bootstrap, options.seed, options.threads, blocks);
   auto curve = [&](int64_t offset) {
     std::vector<CurvePoint> points;
     for (int64_t j = 0; j < width; ++j) {
