@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -72,7 +73,7 @@ std::string_view id_text(element value, const char* field, char (&buffer)[24]) {
 }
 
 // Verdicts: true/false, or the integers 0 and 1.
-bool verdict(element value, const std::string& field) {
+bool verdict(element value, const char* field) {
   if (is(value, element_type::BOOL)) return value.get_bool().value_unsafe();
   if (is(value, element_type::INT64)) {
     int64_t v = value.get_int64().value_unsafe();
@@ -89,7 +90,7 @@ int64_t count_field(element value, const char* field) {
 // Extracted answers: a string, or a number kept as its JSON text; null and ""
 // mean "no answer extracted" (nothing is returned). `scratch` holds a
 // number's text.
-std::optional<std::string_view> answer_text(element value, const std::string& field, std::string& scratch) {
+std::optional<std::string_view> answer_text(element value, const char* field, std::string& scratch) {
   if (is_null(value)) return std::nullopt;
   if (is_string(value)) {
     std::string_view s = value.get_string().value_unsafe();
@@ -103,35 +104,70 @@ std::optional<std::string_view> answer_text(element value, const std::string& fi
   wrong_type(field, value, "a string, a number or null");
 }
 
-void add_answer(ProblemSamples& problem, std::optional<std::string_view> answer, bool correct) {
-  if (!answer) {
-    ++problem.abstained;
-    return;
-  }
-  auto it = problem.answers.find(*answer);
-  if (it == problem.answers.end()) it = problem.answers.emplace(std::string(*answer), AnswerCount{}).first;
-  ++it->second.samples;
-  it->second.correct += correct ? 1 : 0;
-}
-
 // Finds the record of a problem, remembering the last one: samples of one
-// problem usually come in a run of lines.
+// problem usually come in a run of lines. Also tallies answers of the current
+// problem through a small list keyed by length and first eight bytes, which
+// needs no hashing and (for answers up to eight bytes) no memcmp.
 class ProblemLookup {
  public:
   explicit ProblemLookup(ModelSamples& out) : out_(out) {}
+
   ProblemSamples& operator()(std::string_view id) {
     if (last_ && id == last_id_) return *last_;
     auto it = out_.problems.find(std::string(id));
     if (it == out_.problems.end()) it = out_.problems.emplace(std::string(id), ProblemSamples{}).first;
     last_id_ = it->first;
     last_ = &it->second;
+    recent_ = &recent_answers_[last_];
     return *last_;
   }
 
+  // Counts one sample's answer for the problem last looked up.
+  void add_answer(std::optional<std::string_view> answer, bool correct) {
+    if (!answer) {
+      ++last_->abstained;
+      return;
+    }
+    AnswerCount* count = find_recent(*answer);
+    if (!count) {
+      auto it = last_->answers.find(*answer);
+      if (it == last_->answers.end()) it = last_->answers.emplace(std::string(*answer), AnswerCount{}).first;
+      count = &it->second;
+      if (recent_->size() < kRecent) recent_->push_back({prefix(*answer), it->first.size(), &it->first, count});
+    }
+    ++count->samples;
+    count->correct += correct ? 1 : 0;
+  }
+
  private:
+  static constexpr size_t kRecent = 32;
+  struct Recent {
+    uint64_t prefix;
+    size_t size;
+    const std::string* answer;
+    AnswerCount* count;  // nodes of an unordered_map stay put on rehash
+  };
+
+  static uint64_t prefix(std::string_view s) {
+    uint64_t p = 0;
+    std::memcpy(&p, s.data(), std::min<size_t>(8, s.size()));
+    return p;
+  }
+
+  AnswerCount* find_recent(std::string_view answer) const {
+    const uint64_t p = prefix(answer);
+    for (const auto& r : *recent_)
+      if (r.prefix == p && r.size == answer.size() &&
+          (answer.size() <= 8 || std::memcmp(r.answer->data() + 8, answer.data() + 8, answer.size() - 8) == 0))
+        return r.count;
+    return nullptr;
+  }
+
   ModelSamples& out_;
   std::string_view last_id_;
   ProblemSamples* last_ = nullptr;
+  std::vector<Recent>* recent_ = nullptr;
+  std::unordered_map<const ProblemSamples*, std::vector<Recent>> recent_answers_;
 };
 
 // One JSON line of the flat sample format.
@@ -169,7 +205,7 @@ void parse_sample(simdjson::dom::object row, ProblemLookup& lookup) {
   ProblemSamples& problem = lookup(*id);
   ++problem.n;
   problem.correct += *correct ? 1 : 0;
-  if (has_answer_field) add_answer(problem, answer, *correct);
+  if (has_answer_field) lookup.add_answer(answer, *correct);
   if (steps_valid) {
     ++problem.steps_judged;
     problem.steps_valid += *steps_valid ? 1 : 0;
@@ -218,7 +254,7 @@ void parse_reference_row(simdjson::dom::object row, ProblemLookup& lookup) {
   if (pred) {
     size_t i = 0;
     std::string scratch;
-    for (element p : *pred) add_answer(problem, answer_text(p, "pred", scratch), verdicts[i++]);
+    for (element p : *pred) lookup.add_answer(answer_text(p, "pred", scratch), verdicts[i++]);
   }
 }
 
