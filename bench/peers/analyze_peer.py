@@ -28,7 +28,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     n, c = {}, {}
     size = 0
     with open(args.path, "rb") as f:
@@ -38,9 +38,9 @@ def main():
             pid = str(row["problem_id"])
             n[pid] = n.get(pid, 0) + 1
             c[pid] = c.get(pid, 0) + (1 if row["correct"] else 0)
-    read_s = time.perf_counter() - start
+    read_s, read_cpu_s = time.perf_counter() - start, time.process_time() - start_cpu
 
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     ids = sorted(n)
     ns = np.array([n[i] for i in ids])
     cs = np.array([c[i] for i in ids])
@@ -54,9 +54,10 @@ def main():
         means[b] = matrix[rng.integers(0, len(ids), len(ids))].mean(axis=0)
     low, high = np.percentile(means, [2.5, 97.5], axis=0)
     solved = int((cs > 0).sum())
-    analysis_s = time.perf_counter() - start
+    analysis_s, analysis_cpu_s = time.perf_counter() - start, time.process_time() - start_cpu
 
-    print(json.dumps({"bytes": size, "read_s": read_s, "analysis_s": analysis_s, "problems": len(ids),
+    print(json.dumps({"bytes": size, "read_s": read_s, "analysis_s": analysis_s,
+                      "read_cpu_s": read_cpu_s, "analysis_cpu_s": analysis_cpu_s, "problems": len(ids),
                       "pass_at_1": float(estimate[0]), "pass_at_max": float(estimate[-1]),
                       "ci_max": [float(low[-1]), float(high[-1])], "solved": solved}))
 

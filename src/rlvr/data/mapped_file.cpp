@@ -27,7 +27,7 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
   mapped_ = (size_ + kPadding + page - 1) / page * page;
   void* region = ::mmap(nullptr, mapped_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (region != MAP_FAILED && size_ > 0 &&
-      ::mmap(region, size_, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+      ::mmap(region, size_, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
     ::munmap(region, mapped_);
     region = MAP_FAILED;
   }
