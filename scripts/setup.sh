@@ -15,6 +15,7 @@ packages=(
   libginac-dev libcln-dev libgmp-dev          # exact and symbolic math for the verifier
   clang libclang-rt-14-dev                    # libFuzzer targets
   python3 python3-numpy python3-torch         # peers the benchmarks compare against
+  chromium                                    # report tests open the HTML report in a real headless browser
 )
 
 missing=()
