@@ -138,6 +138,8 @@ TEST(SampleReaderErrors, WrongTypeIsNamed) {
   expect_input_error([&] { read_sample_file(file); }, file, 1, "correct", "expected a boolean");
   auto id = dir.write("i.jsonl", "{\"problem_id\": 1.5, \"correct\": true}\n");
   expect_input_error([&] { read_sample_file(id); }, id, 1, "problem_id", "a string or an integer");
+  auto empty_id = dir.write("e.jsonl", "{\"problem_id\": \"\", \"correct\": true}\n");
+  expect_input_error([&] { read_sample_file(empty_id); }, empty_id, 1, "problem_id", "empty");
   auto ref = dir.write("r.jsonl", "{\"idx\": 1, \"score\": [true, \"no\"]}\n");
   expect_input_error([&] { read_sample_file(ref); }, ref, 1, "score", "expected a boolean");
   auto pred = dir.write("p.jsonl", "{\"idx\": 1, \"score\": [true, false], \"pred\": [\"1\"]}\n");

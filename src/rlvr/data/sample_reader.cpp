@@ -63,7 +63,11 @@ bool is_array(element value) { return is(value, element_type::ARRAY); }
 
 // problem_id / idx: a string, or an integer written as its decimal text.
 std::string_view id_text(element value, const char* field, char (&buffer)[24]) {
-  if (is_string(value)) return value.get_string().value_unsafe();
+  if (is_string(value)) {
+    std::string_view id = value.get_string().value_unsafe();
+    if (id.empty()) throw LineError{field, "is empty (expected a problem id)"};
+    return id;
+  }
   if (is_integer(value)) {
     auto [end, ec] = is(value, element_type::INT64) ? std::to_chars(buffer, buffer + sizeof buffer, value.get_int64().value_unsafe())
                                       : std::to_chars(buffer, buffer + sizeof buffer, value.get_uint64().value_unsafe());
