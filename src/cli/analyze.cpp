@@ -56,7 +56,7 @@ struct Options {
   std::string baseline, ks, format = "auto", out;
   int64_t bootstrap = 1000;
   uint64_t seed = 0;
-  int threads = 0, maj_draws = 64;
+  int threads = 0, maj_draws = 32;
 };
 
 void run(const Options& o) {

@@ -4,8 +4,6 @@
 
 #include <cmath>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "rlvr/metrics/analysis.h"
 
@@ -21,8 +19,6 @@ inline std::vector<CurvePoint> curve(double p1, double ceiling, double rate, dou
   return c;
 }
 
-// A model summary by field name, so that new fields of ModelSummary keep
-// their defaults here.
 inline ModelSummary summary(const std::string& label, int64_t problems, int64_t n_min, int64_t n_max,
                             std::vector<CurvePoint> pass_at_k, int64_t solved) {
   ModelSummary m;
@@ -31,7 +27,6 @@ inline ModelSummary summary(const std::string& label, int64_t problems, int64_t 
   m.problems_analyzed = problems;
   m.n_min = n_min;
   m.n_max = n_max;
-  m.samples = problems * n_max;
   m.pass_at_k = std::move(pass_at_k);
   m.solved = solved;
   return m;
