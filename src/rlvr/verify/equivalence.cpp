@@ -415,6 +415,19 @@ std::string squeeze(std::string_view s) {
   return out;
 }
 
+// A gold written as a bare LaTeX answer ("\\frac{270}7\\text{ degrees}", "-2,1",
+// "2k") is the answer itself, not a text to search.
+bool bare_answer(std::string_view gold, const CheckOptions& options) {
+  if (std::find(options.extract.begin(), options.extract.end(), ExtractKind::Latex) == options.extract.end()) return false;
+  if (gold.size() > 500) return false;
+  for (std::string_view marker : {"$", "\\(", "\\[", "boxed", "fbox", "\n"}) {
+    if (gold.find(marker) != std::string_view::npos) return false;
+  }
+  std::string low(gold);
+  for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return low.find("answer") == std::string::npos;
+}
+
 }  // namespace
 
 Verdict compare_parsed(const ExprPtr& gold, const ExprPtr& pred, const CheckOptions& options) {
@@ -484,7 +497,9 @@ Verdict compare_answers(std::string_view gold_answer, std::string_view pred_answ
 
 Verdict check(std::string_view gold_text, std::string_view pred_text, const CheckOptions& options) {
   if (pred_text.size() > options.budget.max_text_chars) pred_text = pred_text.substr(pred_text.size() - options.budget.max_text_chars);
-  auto gold = extract_answer(gold_text, options.extract);
+  std::optional<Extracted> gold;
+  if (bare_answer(gold_text, options)) gold = Extracted{std::string(gold_text), "whole"};
+  else gold = extract_answer(gold_text, options.extract);
   if (!gold) {
     Verdict v;
     v.decided = false;

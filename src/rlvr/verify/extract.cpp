@@ -69,7 +69,7 @@ std::vector<Box> find_boxes(std::string_view text) {
 // Text between two boxes that only joins them: spaces, punctuation, "and".
 bool only_connectors(std::string_view gap) {
   std::string g(gap);
-  for (std::string_view word : {"\\text", "\\quad", "\\qquad", "\\mbox", "and", "or", "\\\\"}) {
+  for (std::string_view word : {"\\text", "\\quad", "\\qquad", "\\mbox", "and", "\\\\"}) {
     size_t p;
     while ((p = g.find(word)) != std::string::npos) g.erase(p, word.size());
   }
@@ -234,8 +234,11 @@ std::optional<std::string> answer_from_segment(std::string_view rest) {
   }
   without_math = trim(without_math);
   if (plausible_expression(without_math)) return without_math;
-  if (auto number = last_number(segment)) return number;
-  if (auto math = last_math_region(segment)) return math;
+  // Otherwise the later of the last math region and the last number.
+  auto region = last_math_region_at(segment);
+  auto number = last_number_at(segment);
+  if (number && (!region || number->end > region->end)) return number->text;
+  if (region) return region->text;
   return without_math;
 }
 
@@ -360,6 +363,7 @@ std::optional<Extracted> extract_answer(std::string_view text, const std::vector
   if (latex) region = last_math_region_at(text);
   if (expr) {
     std::string whole = strip_dollars_and_quotes(text);
+    for (size_t p; (p = whole.find("\\$")) != std::string::npos;) whole.erase(p, 2);
     std::string bare;
     for (char c : whole)
       if (c != '$') bare += c;

@@ -385,13 +385,30 @@ class Parser {
       } else if (eat("/") || eat("\\div")) {
         factors.push_back(count(make_node(Kind::Pow, {parse_unary(closers), count(make_number(-1))})));
       } else if (starts_factor()) {
-        factors.push_back(parse_power(closers));
+        bool mixed_number_possible = factors.size() == 1 && factors[0]->kind == Kind::Number && !factors[0]->decimal &&
+                                     factors[0]->number > 0 && factors[0]->number.get_den() == 1 && starts("\\frac");
+        ExprPtr next = parse_power(closers);
+        if (mixed_number_possible && is_numeric_fraction(*next)) {
+          // 2\frac{1}{2} is the mixed number 2 + 1/2.
+          factors[0] = count(make_node(Kind::Add, {factors[0], next}));
+          continue;
+        }
+        factors.push_back(next);
       } else {
         break;
       }
     }
     // A number divided by a number stays one exact rational node.
     return count(make_node(Kind::Mul, std::move(factors)));
+  }
+
+  // a/b with a and b integer literals, as \frac{a}{b} parses.
+  static bool is_numeric_fraction(const Expr& e) {
+    if (e.kind != Kind::Mul || e.args.size() != 2) return false;
+    const Expr& num = *e.args[0];
+    const Expr& inv = *e.args[1];
+    return num.kind == Kind::Number && num.number > 0 && inv.kind == Kind::Pow && inv.args[0]->kind == Kind::Number &&
+           inv.args[0]->number > 0 && inv.args[1]->kind == Kind::Number && inv.args[1]->number == -1;
   }
 
   ExprPtr parse_unary(std::string_view closers) {
