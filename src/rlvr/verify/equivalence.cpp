@@ -253,6 +253,8 @@ class Comparer {
   }
 
   Outcome compare_collections(const Expr& g, const Expr& p) {
+    // A tuple is ordered and a set is not: they are different answers.
+    if ((g.kind == Kind::Tuple && p.kind == Kind::Set) || (g.kind == Kind::Set && p.kind == Kind::Tuple)) return no("structure");
     bool ordered = (g.kind == Kind::Tuple && p.kind != Kind::Set) || (p.kind == Kind::Tuple && g.kind != Kind::Set);
     if (ordered) return compare_ordered(g.args, p.args);
     return compare_unordered(g.args, p.args);
@@ -354,7 +356,50 @@ class Comparer {
     return std::pow(10.0, -std::clamp(opt_.precision, 0, 15));
   }
 
+  // +1 / -1 for expressions that are plus or minus infinity (oo, -oo, 2 - oo).
+  static std::optional<int> infinity_sign(const Expr& e) {
+    switch (e.kind) {
+      case Kind::Constant:
+        if (e.name == "inf") return 1;
+        return std::nullopt;
+      case Kind::Mul: {
+        int sign = 1;
+        bool infinite = false;
+        for (const auto& a : e.args) {
+          if (a->kind == Kind::Number) {
+            if (a->number == 0) return std::nullopt;
+            sign *= a->number < 0 ? -1 : 1;
+          } else if (auto s = infinity_sign(*a); s && !infinite) {
+            sign *= *s;
+            infinite = true;
+          } else {
+            return std::nullopt;
+          }
+        }
+        if (!infinite) return std::nullopt;
+        return sign;
+      }
+      case Kind::Add: {
+        std::optional<int> sign;
+        for (const auto& a : e.args) {
+          if (auto s = infinity_sign(*a)) {
+            if (sign) return std::nullopt;  // oo - oo is undefined
+            sign = s;
+          } else if (has_infinity(*a) || has_symbols(*a)) {
+            return std::nullopt;
+          }
+        }
+        return sign;
+      }
+      default: return std::nullopt;
+    }
+  }
+
   Outcome compare_scalars(const Expr& g, const Expr& p) {
+    if (has_infinity(g) || has_infinity(p)) {
+      auto sg = infinity_sign(g), sp = infinity_sign(p);
+      if (sg || sp) return sg == sp ? yes("exact") : no("exact");
+    }
     bool decimals = contains_decimal(g) || contains_decimal(p);
     bool symbols = has_symbols(g) || has_symbols(p);
     if (!symbols) {
