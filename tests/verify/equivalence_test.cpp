@@ -152,3 +152,26 @@ TEST(Equivalence, VerdictsCarryReasonsAndNormalForms) {
 
 }  // namespace
 }  // namespace rlvr::verify
+
+#include "rlvr/verify/grouping.h"
+
+namespace rlvr::verify {
+namespace {
+
+TEST(Grouping, EquivalentAnswersShareAClass) {
+  std::vector<std::string> answers = {"\\frac{1}{2}", "0.5", "2", "1/2", "", "x+1", "1+x", "\\frac{4}{2}", "\\int x"};
+  auto ids = equivalence_classes(answers, CheckOptions{});
+  ASSERT_EQ(ids.size(), answers.size());
+  EXPECT_EQ(ids[0], 0);
+  EXPECT_EQ(ids[1], 0);
+  EXPECT_EQ(ids[2], 1);
+  EXPECT_EQ(ids[3], 0);
+  EXPECT_EQ(ids[4], -1);
+  EXPECT_EQ(ids[5], 2);
+  EXPECT_EQ(ids[6], 2);
+  EXPECT_EQ(ids[7], 1);
+  EXPECT_EQ(ids[8], 3);
+}
+
+}  // namespace
+}  // namespace rlvr::verify
