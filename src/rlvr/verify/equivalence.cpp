@@ -302,9 +302,10 @@ class Comparer {
     std::optional<std::complex<double>> ratio;
     size_t used = 0;
     for (const auto& [pg, pp] : points) {
-      auto a = numeric_value(*dg, pg, steps_);
-      auto b = numeric_value(*dp, pp, steps_);
-      if (!finite(a) || !finite(b)) continue;
+      bool out_of_range = false;
+      auto a = numeric_value(*dg, pg, steps_, &out_of_range);
+      auto b = numeric_value(*dp, pp, steps_, &out_of_range);
+      if (out_of_range || !finite(a) || !finite(b)) continue;
       if (std::abs(a) < 1e-12 && std::abs(b) < 1e-12) continue;
       if (std::abs(b) < 1e-12 || std::abs(a) < 1e-12) return no("numeric");
       auto r = a / b;
@@ -416,10 +417,15 @@ class Comparer {
       }
     }
     const double tol = tolerance(decimals);
-    size_t valid = 0;
+    size_t valid = 0, lost = 0;
     for (const auto& [pg, pp] : sample_points(g, p)) {
-      auto a = numeric_value(g, pg, steps_);
-      auto b = numeric_value(p, pp, steps_);
+      bool out_of_range = false;
+      auto a = numeric_value(g, pg, steps_, &out_of_range);
+      auto b = numeric_value(p, pp, steps_, &out_of_range);
+      if (out_of_range) {
+        ++lost;
+        continue;  // overflow or underflow: this point says nothing
+      }
       bool fa = finite(a), fb = finite(b);
       if (!fa || !fb) {
         bool nan_a = std::isnan(a.real()) || std::isnan(a.imag());
@@ -439,6 +445,7 @@ class Comparer {
       if (std::abs(a - b) > tol * scale) return no("numeric");
       ++valid;
     }
+    if (valid == 0 && lost > 0) return undecided("budget", "values outside the range of double precision");
     if (valid == 0) return undecided("numeric", "undefined at every sample point");
     if (!decimals) {
       auto s = symbolic_equal(g, p, opt_.budget);
@@ -499,6 +506,12 @@ Verdict compare_answers(std::string_view gold_answer, std::string_view pred_answ
   Verdict v;
   v.gold_answer = std::string(gold_answer);
   v.pred_answer = std::string(pred_answer);
+  if (std::max(gold_answer.size(), pred_answer.size()) > options.budget.max_answer_chars) {
+    v.decided = false;
+    v.reason = "budget";
+    v.detail = "answer longer than " + std::to_string(options.budget.max_answer_chars) + " characters";
+    return v;
+  }
   std::string gn = normalize_latex(gold_answer);
   std::string pn = normalize_latex(pred_answer);
   if (!gn.empty() && squeeze(gn) == squeeze(pn)) {

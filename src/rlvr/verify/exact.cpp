@@ -159,7 +159,7 @@ C unknown_function(const std::string& name, const std::vector<C>& args) {
 
 }  // namespace
 
-std::complex<double> numeric_value(const Expr& e, const Point& at, StepCounter& steps) {
+std::complex<double> numeric_value(const Expr& e, const Point& at, StepCounter& steps, bool* out_of_range) {
   steps.tick();
   switch (e.kind) {
     case Kind::Number: return e.number.get_d();
@@ -174,27 +174,31 @@ std::complex<double> numeric_value(const Expr& e, const Point& at, StepCounter& 
       return std::numeric_limits<double>::infinity();
     case Kind::Add: {
       C sum = 0;
-      for (const auto& a : e.args) sum += numeric_value(*a, at, steps);
+      for (const auto& a : e.args) sum += numeric_value(*a, at, steps, out_of_range);
       return sum;
     }
     case Kind::Mul: {
       C product = 1;
-      for (const auto& a : e.args) product *= numeric_value(*a, at, steps);
+      for (const auto& a : e.args) product *= numeric_value(*a, at, steps, out_of_range);
       return product;
     }
     case Kind::Pow: {
-      C b = numeric_value(*e.args[0], at, steps);
-      C x = numeric_value(*e.args[1], at, steps);
-      return power(b, *e.args[1], x);
+      C b = numeric_value(*e.args[0], at, steps, out_of_range);
+      C x = numeric_value(*e.args[1], at, steps, out_of_range);
+      C r = power(b, *e.args[1], x);
+      bool finite_inputs = std::isfinite(std::abs(b)) && std::isfinite(std::abs(x));
+      double m = std::abs(r);
+      if (out_of_range && finite_inputs && b != C(0) && (!std::isfinite(m) || m > 1e250 || m < 1e-250)) *out_of_range = true;
+      return r;
     }
     case Kind::Factorial: {
-      C n = numeric_value(*e.args[0], at, steps);
+      C n = numeric_value(*e.args[0], at, steps, out_of_range);
       if (!is_real(n) || n.real() < 0 || n.real() > 170) return kNaN;
       return std::tgamma(n.real() + 1);
     }
     case Kind::Func: {
       std::vector<C> v;
-      for (const auto& a : e.args) v.push_back(numeric_value(*a, at, steps));
+      for (const auto& a : e.args) v.push_back(numeric_value(*a, at, steps, out_of_range));
       const std::string& f = e.name;
       if (f == "binom" && v.size() == 2) {
         if (!is_real(v[0]) || !is_real(v[1])) return kNaN;

@@ -26,6 +26,9 @@ using Point = std::map<std::string, std::complex<double>>;
 // The value at a point (variables not in `at` count as undefined: NaN).
 // Unknown functions f(x) evaluate to a fixed smooth function of their
 // arguments seeded by the name, so f(x) and f(y) differ unless x = y.
-std::complex<double> numeric_value(const Expr& e, const Point& at, StepCounter& steps);
+// `out_of_range` is set when a power or factorial overflowed or underflowed
+// double precision, so the value says nothing about the exact one
+// (x^{1000000} at x = 0.5 is not 0).
+std::complex<double> numeric_value(const Expr& e, const Point& at, StepCounter& steps, bool* out_of_range = nullptr);
 
 }  // namespace rlvr::verify
