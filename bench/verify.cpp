@@ -8,7 +8,7 @@
 // time of pathological inputs (towers of powers, huge factorials, deep
 // nesting, 100 KB strings).
 //
-//   build/bench/bench_verify [--data-dir ../shared/data] [--passes 5] [--dump pairs.jsonl]
+//   build/bench/bench_verify [--data-dir ../shared/data] [--passes 5] [--limit N] [--dump pairs.jsonl]
 //
 // --dump writes the (gold, pred) pairs of the workload for the Python peer
 // bench/peers/verify_sympy.py.
@@ -138,16 +138,19 @@ int main(int argc, char** argv) {
   std::filesystem::path data = rlvr::find_data_dir();
   int passes = 5;
   std::string dump;
+  size_t limit = 0;  // 0: the whole workload
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--data-dir")) data = argv[i + 1];
     else if (!std::strcmp(argv[i], "--passes")) passes = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--dump")) dump = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--limit")) limit = static_cast<size_t>(std::atol(argv[i + 1]));
   }
   if (data.empty()) {
     std::fprintf(stderr, "no data directory: pass --data-dir or set RLVR_DATA_DIR\n");
     return 1;
   }
   std::vector<Job> jobs = workload(data);
+  if (limit > 0 && limit < jobs.size()) jobs.resize(limit);
   if (!dump.empty()) {
     std::ofstream out(dump);
     for (const auto& j : jobs) out << nlohmann::json{{"gold", j.gold}, {"pred", j.pred}}.dump() << "\n";
