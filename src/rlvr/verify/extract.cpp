@@ -151,11 +151,6 @@ std::optional<Found> last_math_region_at(std::string_view text) {
   return Found{content, last->end};
 }
 
-std::optional<std::string> last_math_region(std::string_view text) {
-  auto f = last_math_region_at(text);
-  if (!f) return std::nullopt;
-  return f->text;
-}
 
 std::optional<Found> last_number_at(std::string_view text);
 
@@ -321,8 +316,13 @@ std::optional<Found> last_number_at(std::string_view text) {
         j = k;
       }
     }
-    std::string number = (negative ? "-" : "") + (digits.empty() ? "0" : digits);
-    if (!fraction.empty()) number += "." + fraction;
+    std::string number;
+    if (negative) number.push_back('-');
+    number.append(digits.empty() ? std::string("0") : digits);
+    if (!fraction.empty()) {
+      number.push_back('.');
+      number.append(fraction);
+    }
     // A fraction written a/b.
     if (fraction.empty() && j + 1 < text.size() && text[j] == '/' && is_digit(text[j + 1])) {
       size_t k = j + 1;
