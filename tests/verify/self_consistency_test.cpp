@@ -1,5 +1,7 @@
 // The reference solutions of the benchmarks agree with their own gold answers:
 // a verifier that fails here would mark correct completions wrong.
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -93,6 +95,99 @@ TEST(SelfConsistency, EveryDatasetLoadsWithGoldAnswers) {
       EXPECT_FALSE(p.gold.empty()) << name << " " << p.id;
     }
   }
+}
+
+}  // namespace
+}  // namespace rlvr::verify
+
+namespace rlvr::verify {
+namespace {
+
+// Every gold answer of the math benchmarks parses into a tree (none falls back
+// to comparing strings), except the ones listed with the reason.
+TEST(SelfConsistency, GoldAnswersParse) {
+  size_t total = 0, failed = 0;
+  for (const std::string name : {"math500", "minerva_math", "olympiadbench", "aime24", "amc23", "gsm8k"}) {
+    auto path = testing::shared_data() / "benchmarks" / name / "test.jsonl";
+    RLVR_REQUIRE_FILE(path);
+    for (const auto& p : load_dataset(name, testing::shared_data())) {
+      ++total;
+      ParseResult r = parse_answer(p.gold, ParseOptions{});
+      if (!r.expr) {
+        ++failed;
+        std::printf("  %s %s: '%s': %s\n", name.c_str(), p.id.c_str(), p.gold.c_str(), r.error.c_str());
+      }
+    }
+  }
+  std::printf("%zu of %zu gold answers parse\n", total - failed, total);
+  EXPECT_LE(failed, total / 50) << "more than 2% of gold answers do not parse";
+}
+
+}  // namespace
+}  // namespace rlvr::verify
+
+namespace rlvr::verify {
+namespace {
+
+std::string frac_as_slash(const std::string& s) {
+  std::string out;
+  size_t i = 0;
+  auto group = [&](size_t& p, std::string& content) {
+    if (p >= s.size() || s[p] != '{') return false;
+    int level = 0;
+    size_t start = p + 1;
+    for (; p < s.size(); ++p) {
+      if (s[p] == '{') ++level;
+      else if (s[p] == '}' && --level == 0) {
+        content = s.substr(start, p - start);
+        ++p;
+        return true;
+      }
+    }
+    return false;
+  };
+  while (i < s.size()) {
+    if (s.compare(i, 6, "\\frac{") == 0) {
+      size_t p = i + 5;
+      std::string a, b;
+      if (group(p, a) && group(p, b)) {
+        size_t last = out.find_last_not_of(' ');
+        bool mixed_number = last != std::string::npos && out[last] >= '0' && out[last] <= '9';
+        out += (mixed_number ? "+(" : "(") + frac_as_slash(a) + ")/(" + frac_as_slash(b) + ")";
+        i = p;
+        continue;
+      }
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+// MATH500 golds against rewritten forms a grader must accept, and against
+// the gold plus one, which it must reject.
+TEST(SelfConsistency, Math500GoldsAgainstRewrittenForms) {
+  RLVR_REQUIRE_FILE(testing::shared_data() / "benchmarks/math500/test.jsonl");
+  size_t failures = 0;
+  for (const auto& p : load_dataset("math500", testing::shared_data())) {
+    const std::string& g = p.gold;
+    std::string spaced;
+    for (char c : g) {
+      spaced += c;
+      if (c == ',' || c == '+' || c == '=') spaced += ' ';
+    }
+    std::string dfrac = g;
+    for (size_t k = 0; (k = dfrac.find("\\frac", k)) != std::string::npos; k += 6) dfrac.replace(k, 5, "\\dfrac");
+    for (const std::string& variant : {frac_as_slash(g), dfrac, " " + spaced + " "}) {
+      Verdict v = compare_answers(g, variant, CheckOptions{});
+      if (!v.equivalent) {
+        ++failures;
+        ADD_FAILURE() << p.id << ": '" << g << "' vs '" << variant << "': " << v.reason << " " << v.detail;
+      }
+    }
+    Verdict wrong = compare_answers(g, g + "+1", CheckOptions{});
+    if (wrong.equivalent) ADD_FAILURE() << p.id << ": '" << g << "' accepted '" << g << "+1'";
+  }
+  EXPECT_EQ(failures, 0u);
 }
 
 }  // namespace

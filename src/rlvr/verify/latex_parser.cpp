@@ -69,7 +69,7 @@ std::string normalize_latex(std::string_view answer) {
       {"\xC2\xB7", "\\cdot "}, {"\xE2\x89\xA4", "\\le "}, {"\xE2\x89\xA5", "\\ge "}, {"\xE2\x89\xA0", "\\ne "},
       {"\xE2\x88\x9A", "\\sqrt"}, {"\xCF\x80", "\\pi "}, {"\xE2\x88\x9E", "\\infty "}, {"\xC2\xA0", " "},
       {"\\lvert", "|"}, {"\\rvert", "|"}, {"\\vert", "|"}, {"\\mid", "|"}, {"\\lbrace", "\\{"}, {"\\rbrace", "\\}"},
-      {"\\bigg", ""}, {"\\Bigg", ""}};
+      {"\\bigg", ""}, {"\\Bigg", ""}, {"np.", ""}, {"math.", ""}};
   // "{ , }" with spaces is a thousands separator too.
   for (size_t pos = 0; (pos = s.find('{', pos)) != std::string::npos; ++pos) {
     size_t j = pos + 1;
@@ -354,7 +354,7 @@ class Parser {
     skip_ws();
     if (pos_ >= s_.size()) return false;
     char c = s_[pos_];
-    if (is_digit(c) || c == '(' || c == '{') return true;
+    if (is_digit(c) || c == '(' || c == '{' || c == '[') return true;
     if (c == '.' && is_digit(peek_at(1))) return true;
     if (is_letter(c)) {
       auto w = peek_word();
@@ -579,6 +579,9 @@ class Parser {
     if (pos_ < s_.size() && s_[pos_] == '.' && pos_ + 1 < s_.size() && is_digit(s_[pos_ + 1])) {
       ++pos_;
       frac_part = read_digits();
+      decimal = true;
+    } else if (!int_part.empty() && pos_ + 1 < s_.size() && s_[pos_] == '.' && !is_space(s_[pos_ + 1])) {
+      ++pos_;  // "1./3": a number written with a bare decimal point
       decimal = true;
     }
     if (int_part.empty() && frac_part.empty()) fail("expected a number at '" + std::string(s_.substr(start, 10)) + "'");
