@@ -177,3 +177,70 @@ TEST(Grouping, EquivalentAnswersShareAClass) {
 
 }  // namespace
 }  // namespace rlvr::verify
+
+namespace rlvr::verify {
+namespace {
+
+// Whole completions as a model writes them, judged like a careful grader.
+TEST(Equivalence, CompletionsJudgedLikeAGrader) {
+  struct Case {
+    const char* gold;
+    const char* completion;
+    bool expected;
+  };
+  const Case cases[] = {
+      {"(2,3)", "So $a=2, b=3$.", true},
+      {"2, 3", "$x=2 \\text{ or } x=3$", true},
+      {"\\{2,3\\}", "\\boxed{2, 3}", true},
+      {"2x+3", "\\boxed{y = 2x + 3}", true},
+      {"\\frac{\\sqrt{3}}{3}", "\\boxed{\\frac{1}{\\sqrt{3}}}", true},
+      {"3+4i", "\\boxed{4i+3}", true},
+      {"3+4i", "\\boxed{3-4i}", false},
+      {"\\frac{3}{2}\\pi", "\\boxed{1.5\\pi}", true},
+      {"10", "\\boxed{10\\text{ inches}^2}", true},
+      {"\\text{(B)}", "\\boxed{\\textbf{(B)}}", true},
+      {"\\text{(B)}", "\\boxed{B}", true},
+      {"\\text{(B)}", "\\boxed{C}", false},
+      {"30^\\circ", "\\boxed{30^{\\circ}}", true},
+      {"\\frac{1}{2}", "\\(\\boxed{\\dfrac12}\\)", true},
+      {"\\sqrt{2}/2", "\\boxed{\\frac{\\sqrt2}{2}}", true},
+      {"(-\\infty,-2)\\cup(2,\\infty)", "\\boxed{(-\\infty, -2) \\cup (2, \\infty)}", true},
+      {"(-\\infty,-2)\\cup(2,\\infty)", "\\boxed{(-\\infty, -2] \\cup [2, \\infty)}", false},
+      {"x^2+7x+10", "\\boxed{(x+2)(x+5)}", true},
+      {"x^2+7x+10", "\\boxed{(x+2)(x+4)}", false},
+      {"18", "\\boxed{\\$18.00}", true},
+      {"0.5", "\\boxed{\\frac{1}{2}}", true},
+      {"5\\sqrt{2}", "\\boxed{\\sqrt{50}}", true},
+      {"\\frac{5}{3}", "\\boxed{1.67}", false},
+      {"\\frac{5}{3}", "\\boxed{1.666667}", true},
+      {"6", "I think it's 5. No wait, 6.", true},
+      {"6", "\\boxed{6} \\text{ ways}", true},
+      {"\\dfrac{9}{7}", "The answer is $\\frac{9}{7}$", true},
+      {"8", "\\boxed{2^3}", true},
+      {"-\\frac{1}{2}", "\\boxed{-0.5}", true},
+      {"\\frac{1}{2}", "\\boxed{-\\frac{1}{2}}", false},
+      {"(1,-2)", "\\boxed{(1, -2)}", true},
+      {"(1,-2)", "\\boxed{(-2, 1)}", false},
+      {"\\pi", "\\boxed{180^\\circ}", false},
+      {"1", "\\boxed{\\sin^2(30^\\circ)+\\cos^2(30^\\circ)}", true},
+      {"2", "\\boxed{\\log_{3} 9}", true},
+      {"k \\ge 2", "\\boxed{[2, \\infty)}", false},
+      {"[2, \\infty)", "\\boxed{k \\ge 2}", false},
+      {"\\text{odd}", "\\boxed{\\text{Odd}}", true},
+      {"\\text{odd}", "\\boxed{\\text{even}}", false},
+      {"1000", "\\boxed{1,\\!000}", true},
+      {"\\frac{a+b}{2}", "\\boxed{\\frac{b+a}{2}}", true},
+      {"y=-\\frac{3}{2}x+3", "\\boxed{3x+2y=6}", true},
+      {"y=-\\frac{3}{2}x+3", "\\boxed{3x+2y=5}", false},
+      {"\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", "\\boxed{\\begin{pmatrix}2\\\\-1\\end{pmatrix}}", true},
+      {"\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}", "\\boxed{(2,-1)}", false},
+  };
+  for (const auto& c : cases) {
+    Verdict v = check(c.gold, c.completion, CheckOptions{});
+    EXPECT_EQ(v.equivalent, c.expected) << c.gold << " vs " << c.completion << ": " << v.reason << " [" << v.gold_norm
+                                        << " | " << v.pred_norm << "]";
+  }
+}
+
+}  // namespace
+}  // namespace rlvr::verify
