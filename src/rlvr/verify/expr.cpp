@@ -150,9 +150,55 @@ std::string join(const std::vector<ExprPtr>& args, const char* sep) {
   return s;
 }
 
-bool needs_parens(const Expr& e) {
-  return e.kind == Kind::Add || e.kind == Kind::Mul || e.kind == Kind::PlusMinus ||
-         (e.kind == Kind::Number && (e.number < 0 || e.number.get_den() != 1));
+// Precedence of the printed form: sums 1, products and quotients 2, powers 3, atoms 4.
+int precedence(const Expr& e) {
+  switch (e.kind) {
+    case Kind::Add:
+    case Kind::PlusMinus: return 1;
+    case Kind::Mul: return 2;
+    case Kind::Number: return e.number < 0 || e.number.get_den() != 1 ? 2 : 4;
+    case Kind::Pow: return 3;
+    default: return 4;
+  }
+}
+
+std::string wrap(const Expr& e, int min_precedence) {
+  std::string s = to_string(e);
+  return precedence(e) < min_precedence ? "(" + s + ")" : s;
+}
+
+void flatten_product(const Expr& e, std::vector<ExprPtr>& out) {
+  for (const auto& a : e.args) {
+    if (a->kind == Kind::Mul) flatten_product(*a, out);
+    else out.push_back(a);
+  }
+}
+
+std::string product(const Expr& e) {
+  std::vector<std::string> num, den;
+  bool negative = false;
+  std::vector<ExprPtr> factors;
+  flatten_product(e, factors);
+  for (const auto& a : factors) {
+    if (a->kind == Kind::Number && a->number == -1) {
+      negative = !negative;
+      continue;
+    }
+    if (a->kind == Kind::Pow && a->args[1]->kind == Kind::Number && a->args[1]->number < 0) {
+      mpq_class k = -a->args[1]->number;
+      den.push_back(k == 1 ? wrap(*a->args[0], 3) : wrap(*a->args[0], 4) + "^" + wrap(*make_number(k), 4));
+      continue;
+    }
+    num.push_back(wrap(*a, 3));
+  }
+  auto join_factors = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? "*" : "") + v[i];
+    return s;
+  };
+  std::string s = num.empty() ? "1" : join_factors(num);
+  if (!den.empty()) s += "/" + (den.size() == 1 ? den[0] : "(" + join_factors(den) + ")");
+  return negative ? "-" + s : s;
 }
 }  // namespace
 
@@ -163,38 +209,22 @@ std::string to_string(const Expr& e) {
     case Kind::Constant: return e.name == "inf" ? "oo" : e.name;
     case Kind::Text: return "\"" + e.name + "\"";
     case Kind::Add: {
-      std::string s = to_string(*e.args[0]);
+      std::string s = wrap(*e.args[0], 1);
       for (size_t i = 1; i < e.args.size(); ++i) {
-        std::string t = to_string(*e.args[i]);
+        std::string t = wrap(*e.args[i], 1);
         if (!t.empty() && t[0] == '-') s += " - " + t.substr(1);
         else s += " + " + t;
       }
-      return "(" + s + ")";
-    }
-    case Kind::Mul: {
-      std::string s;
-      size_t start = 0;
-      if (e.args[0]->kind == Kind::Number && e.args[0]->number == -1 && e.args.size() > 1) {
-        s = "-";
-        start = 1;
-      }
-      for (size_t i = start; i < e.args.size(); ++i) {
-        if (i > start) s += "*";
-        s += to_string(*e.args[i]);
-      }
       return s;
     }
+    case Kind::Mul: return product(e);
     case Kind::Pow: {
       const Expr& exp = *e.args[1];
       if (exp.kind == Kind::Number && exp.number == mpq_class(1, 2)) return "sqrt(" + to_string(*e.args[0]) + ")";
-      std::string b = to_string(*e.args[0]);
-      if (needs_parens(*e.args[0])) b = "(" + b + ")";
-      std::string x = to_string(exp);
-      if (needs_parens(exp)) x = "(" + x + ")";
-      return b + "^" + x;
+      return wrap(*e.args[0], 4) + "^" + wrap(exp, 4);
     }
     case Kind::Func: return e.name + "(" + join(e.args, ", ") + ")";
-    case Kind::Factorial: return "(" + to_string(*e.args[0]) + ")!";
+    case Kind::Factorial: return wrap(*e.args[0], 4) + "!";
     case Kind::PlusMinus: return to_string(*e.args[0]) + " +- " + to_string(*e.args[1]);
     case Kind::Tuple: return "(" + join(e.args, ", ") + ")";
     case Kind::List: return join(e.args, ", ");
