@@ -81,7 +81,7 @@ void generate_chunk(Transformer& model, const Tokenizer& tokenizer,
       c.token_logprobs.push_back(static_cast<float>(choice.logprob));
       c.logprob += choice.logprob;
       next[b] = choice.token;
-      if (choice.token == Tokenizer::kEos) {
+      if (choice.token == Tokenizer::kEos && !options.ignore_eos) {
         c.finish_reason = "eos";
       } else {
         c.text += tokenizer.piece(choice.token);

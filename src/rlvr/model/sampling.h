@@ -17,6 +17,7 @@ struct SamplingOptions {
   int max_new_tokens = 128;  // also capped by the model's max_seq_len
   std::vector<std::string> stop;  // finish when the completion text ends with one of these
   int batch_size = 64;       // rows decoded together (results do not depend on it)
+  bool ignore_eos = false;   // keep going after eos (benchmarks: every row makes max_new_tokens)
 };
 
 struct TokenChoice {

@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 
 #include <cmath>
+#include <limits>
 #include <thread>
 
 namespace rlvr::model {
@@ -32,6 +33,65 @@ torch::Tensor swiglu(const torch::Tensor& gate_up) {
   int64_t f = gate_up.size(-1) / 2;
   return torch::silu(gate_up.narrow(-1, 0, f)) * gate_up.narrow(-1, f, f);
 }
+
+namespace {
+
+// Attention of one new token per row against the cache, without autograd:
+// one pass per (row, head) in plain C++. Avoids the thousands of tiny matrix
+// products (and copies of strided cache views) that batched matmul would run
+// per decoding step. q: [B, H, 1, Dh]; keys, values: [B, H, capacity, Dh];
+// bias: [B, 1, 1, S] additive. Returns [B, H, 1, Dh].
+torch::Tensor decode_attention(const torch::Tensor& q_in, const torch::Tensor& keys,
+                               const torch::Tensor& values, const torch::Tensor& bias_in, int64_t S,
+                               double scale) {
+  const int64_t B = q_in.size(0), H = q_in.size(1), Dh = q_in.size(3), cap = keys.size(2);
+  torch::Tensor q = q_in.contiguous();
+  torch::Tensor bias = bias_in.contiguous();
+  TORCH_CHECK(keys.is_contiguous() && values.is_contiguous(), "KV cache must be contiguous");
+  TORCH_CHECK(bias.numel() == B * S, "decode attention expects a [B, 1, 1, S] bias");
+  torch::Tensor out = torch::empty({B, H, 1, Dh});
+  const float* qp = q.data_ptr<float>();
+  const float* kp = keys.data_ptr<float>();
+  const float* vp = values.data_ptr<float>();
+  const float* bp = bias.data_ptr<float>();
+  float* op = out.data_ptr<float>();
+  const float fscale = static_cast<float>(scale);
+  at::parallel_for(0, B * H, 8, [&](int64_t begin, int64_t end) {
+    std::vector<float> w(S);
+    for (int64_t bh = begin; bh < end; ++bh) {
+      const int64_t b = bh / H;
+      const float* qv = qp + bh * Dh;
+      const float* kb = kp + bh * cap * Dh;
+      const float* vb = vp + bh * cap * Dh;
+      const float* brow = bp + b * S;
+      float max = -std::numeric_limits<float>::infinity();
+      for (int64_t j = 0; j < S; ++j) {
+        const float* kv = kb + j * Dh;
+        float dot = 0;
+        for (int64_t d = 0; d < Dh; ++d) dot += qv[d] * kv[d];
+        w[j] = dot * fscale + brow[j];
+        max = std::max(max, w[j]);
+      }
+      float sum = 0;
+      for (int64_t j = 0; j < S; ++j) {
+        w[j] = std::exp(w[j] - max);  // exp(-inf) = 0 for hidden keys
+        sum += w[j];
+      }
+      float* o = op + bh * Dh;
+      std::fill(o, o + Dh, 0.0f);
+      const float inv = 1.0f / sum;
+      for (int64_t j = 0; j < S; ++j) {
+        if (w[j] == 0.0f) continue;
+        const float a = w[j] * inv;
+        const float* vv = vb + j * Dh;
+        for (int64_t d = 0; d < Dh; ++d) o[d] += a * vv[d];
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace
 
 KVCache::KVCache(const ModelConfig& config, int64_t batch, int64_t capacity) {
   for (int l = 0; l < config.n_layers; ++l) {
@@ -116,8 +176,13 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch:
       k = cache->keys[l].narrow(2, 0, S);
       v = cache->values[l].narrow(2, 0, S);
     }
-    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(bias);  // [B,H,T,S]
-    torch::Tensor attended = torch::matmul(torch::softmax(scores, -1), v);               // [B,H,T,Dh]
+    torch::Tensor attended;  // [B, H, T, Dh]
+    if (cache && T == 1 && attention_bias.defined() && !torch::GradMode::is_enabled()) {
+      attended = decode_attention(q, cache->keys[l], cache->values[l], bias, S, scale);
+    } else {
+      torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(bias);  // [B,H,T,S]
+      attended = torch::matmul(torch::softmax(scores, -1), v);
+    }
     x = x + F::linear(attended.transpose(1, 2).reshape({B, T, D}), layer.out);
     h = rms_norm(x, layer.mlp_norm, config_.norm_eps);
     x = x + F::linear(swiglu(F::linear(h, layer.gate_up)), layer.down);
