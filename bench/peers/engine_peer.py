@@ -9,6 +9,7 @@ PyTorch, as a Python user would write them. Run with Debian's /usr/bin/python3
     /usr/bin/python3 bench/peers/engine_peer.py [--threads T] [--new-tokens N] [--train-steps S]
 """
 import argparse
+import ctypes
 import math
 import os
 import time
@@ -115,6 +116,12 @@ def main():
     ap.add_argument("--train-steps", type=int, default=6)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    # The same OpenBLAS thread setting as the C++ engine (torch does not size
+    # OpenBLAS's own pool).
+    try:
+        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(a.threads)
+    except OSError:
+        print("peer: could not size the OpenBLAS thread pool")
     torch.manual_seed(0)
     model = Model()
     print(f"peer (python {torch.__version__}): {a.threads} threads")

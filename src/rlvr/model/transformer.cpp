@@ -1,5 +1,7 @@
 #include "rlvr/model/transformer.h"
 
+#include <dlfcn.h>
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
@@ -36,59 +38,22 @@ torch::Tensor swiglu(const torch::Tensor& gate_up) {
 
 namespace {
 
-// Attention of one new token per row against the cache, without autograd:
-// one pass per (row, head) in plain C++. Avoids the thousands of tiny matrix
-// products (and copies of strided cache views) that batched matmul would run
-// per decoding step. q: [B, H, 1, Dh]; keys, values: [B, H, capacity, Dh];
-// bias: [B, 1, 1, S] additive. Returns [B, H, 1, Dh].
-torch::Tensor decode_attention(const torch::Tensor& q_in, const torch::Tensor& keys,
-                               const torch::Tensor& values, const torch::Tensor& bias_in, int64_t S,
-                               double scale) {
-  const int64_t B = q_in.size(0), H = q_in.size(1), Dh = q_in.size(3), cap = keys.size(2);
-  torch::Tensor q = q_in.contiguous();
-  torch::Tensor bias = bias_in.contiguous();
-  TORCH_CHECK(keys.is_contiguous() && values.is_contiguous(), "KV cache must be contiguous");
-  TORCH_CHECK(bias.numel() == B * S, "decode attention expects a [B, 1, 1, S] bias");
-  torch::Tensor out = torch::empty({B, H, 1, Dh});
-  const float* qp = q.data_ptr<float>();
-  const float* kp = keys.data_ptr<float>();
-  const float* vp = values.data_ptr<float>();
-  const float* bp = bias.data_ptr<float>();
+// out[b] = x[b] * rsqrt(mean(x[b]^2) + eps) * w, rows in parallel.
+void rms_rows(const torch::Tensor& x, const torch::Tensor& w, torch::Tensor& out, double eps) {
+  const int64_t B = x.size(0), D = x.size(1);
+  const float* xp = x.data_ptr<float>();
+  const float* wp = w.data_ptr<float>();
   float* op = out.data_ptr<float>();
-  const float fscale = static_cast<float>(scale);
-  at::parallel_for(0, B * H, 8, [&](int64_t begin, int64_t end) {
-    std::vector<float> w(S);
-    for (int64_t bh = begin; bh < end; ++bh) {
-      const int64_t b = bh / H;
-      const float* qv = qp + bh * Dh;
-      const float* kb = kp + bh * cap * Dh;
-      const float* vb = vp + bh * cap * Dh;
-      const float* brow = bp + b * S;
-      float max = -std::numeric_limits<float>::infinity();
-      for (int64_t j = 0; j < S; ++j) {
-        const float* kv = kb + j * Dh;
-        float dot = 0;
-        for (int64_t d = 0; d < Dh; ++d) dot += qv[d] * kv[d];
-        w[j] = dot * fscale + brow[j];
-        max = std::max(max, w[j]);
-      }
-      float sum = 0;
-      for (int64_t j = 0; j < S; ++j) {
-        w[j] = std::exp(w[j] - max);  // exp(-inf) = 0 for hidden keys
-        sum += w[j];
-      }
-      float* o = op + bh * Dh;
-      std::fill(o, o + Dh, 0.0f);
-      const float inv = 1.0f / sum;
-      for (int64_t j = 0; j < S; ++j) {
-        if (w[j] == 0.0f) continue;
-        const float a = w[j] * inv;
-        const float* vv = vb + j * Dh;
-        for (int64_t d = 0; d < Dh; ++d) o[d] += a * vv[d];
-      }
+  at::parallel_for(0, B, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      const float* xr = xp + b * D;
+      float ss = 0;
+      for (int64_t d = 0; d < D; ++d) ss += xr[d] * xr[d];
+      const float r = 1.0f / std::sqrt(ss / static_cast<float>(D) + static_cast<float>(eps));
+      float* o = op + b * D;
+      for (int64_t d = 0; d < D; ++d) o[d] = xr[d] * r * wp[d];
     }
   });
-  return out;
 }
 
 }  // namespace
@@ -147,6 +112,8 @@ std::vector<std::pair<std::string, torch::Tensor>> TransformerImpl::named_weight
 
 torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch::Tensor& positions,
                                        const torch::Tensor& attention_bias, KVCache* cache) {
+  if (cache && tokens.size(1) == 1 && attention_bias.defined() && !torch::GradMode::is_enabled())
+    return decode_step(tokens, positions, attention_bias, *cache);
   const int64_t B = tokens.size(0), T = tokens.size(1);
   const int64_t D = config_.d_model, H = config_.n_heads, Dh = config_.head_dim();
   const int64_t past = cache ? cache->length : 0;
@@ -176,19 +143,106 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch:
       k = cache->keys[l].narrow(2, 0, S);
       v = cache->values[l].narrow(2, 0, S);
     }
-    torch::Tensor attended;  // [B, H, T, Dh]
-    if (cache && T == 1 && attention_bias.defined() && !torch::GradMode::is_enabled()) {
-      attended = decode_attention(q, cache->keys[l], cache->values[l], bias, S, scale);
-    } else {
-      torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(bias);  // [B,H,T,S]
-      attended = torch::matmul(torch::softmax(scores, -1), v);
-    }
+    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(bias);  // [B,H,T,S]
+    torch::Tensor attended = torch::matmul(torch::softmax(scores, -1), v);               // [B,H,T,Dh]
     x = x + F::linear(attended.transpose(1, 2).reshape({B, T, D}), layer.out);
     h = rms_norm(x, layer.mlp_norm, config_.norm_eps);
     x = x + F::linear(swiglu(F::linear(h, layer.gate_up)), layer.down);
   }
   if (cache) cache->length = S;
   return F::linear(rms_norm(x, final_norm_, config_.norm_eps), head_);
+}
+
+torch::Tensor TransformerImpl::decode_step(const torch::Tensor& tokens, const torch::Tensor& positions,
+                                           const torch::Tensor& attention_bias, KVCache& cache) {
+  const int64_t B = tokens.size(0), D = config_.d_model, H = config_.n_heads, Dh = config_.head_dim();
+  const int64_t F = config_.d_ff, half = Dh / 2, cap = cache.capacity();
+  const int64_t S = cache.length + 1;
+  TORCH_CHECK(S <= cap, "KV cache overflow: ", S, " > ", cap);
+  torch::Tensor pos = positions.reshape({B}).contiguous();
+  torch::Tensor bias = attention_bias.reshape({B, S}).contiguous();
+  TORCH_CHECK(pos.max().item<int64_t>() < config_.max_seq_len, "position beyond max_seq_len");
+  const int64_t* pp = pos.data_ptr<int64_t>();
+  const float* bp = bias.data_ptr<float>();
+  const float* cos_p = rope_cos_.data_ptr<float>();
+  const float* sin_p = rope_sin_.data_ptr<float>();
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(Dh)));
+
+  torch::Tensor x = embedding_.index_select(0, tokens.reshape({B}));  // [B, D], a fresh tensor
+  torch::Tensor h = torch::empty({B, D}), qkv = torch::empty({B, 3 * D}), att = torch::empty({B, D});
+  torch::Tensor gate_up = torch::empty({B, 2 * F}), act = torch::empty({B, F});
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    rms_rows(x, layer.attn_norm, h, config_.norm_eps);
+    at::mm_out(qkv, h, layer.qkv.t());
+    TORCH_CHECK(cache.keys[l].is_contiguous() && cache.values[l].is_contiguous(), "cache layout");
+    float* kc = cache.keys[l].data_ptr<float>();
+    float* vc = cache.values[l].data_ptr<float>();
+    const float* qkv_p = qkv.data_ptr<float>();
+    float* att_p = att.data_ptr<float>();
+    at::parallel_for(0, B * H, 8, [&](int64_t begin, int64_t end) {
+      std::vector<float> q(Dh), w(S);
+      for (int64_t bh = begin; bh < end; ++bh) {
+        const int64_t b = bh / H, hh = bh % H;
+        const float* row = qkv_p + b * 3 * D;
+        const float* c = cos_p + pp[b] * half;
+        const float* s = sin_p + pp[b] * half;
+        const float* qs = row + hh * Dh;
+        const float* ks = row + D + hh * Dh;
+        const float* vs = row + 2 * D + hh * Dh;
+        float* kslot = kc + (bh * cap + S - 1) * Dh;
+        float* vslot = vc + (bh * cap + S - 1) * Dh;
+        for (int64_t i = 0; i < half; ++i) {  // rotary, "rotate half" pairs (i, i + half)
+          q[i] = qs[i] * c[i] - qs[i + half] * s[i];
+          q[i + half] = qs[i] * s[i] + qs[i + half] * c[i];
+          kslot[i] = ks[i] * c[i] - ks[i + half] * s[i];
+          kslot[i + half] = ks[i] * s[i] + ks[i + half] * c[i];
+        }
+        std::copy(vs, vs + Dh, vslot);
+        const float* kb = kc + bh * cap * Dh;
+        const float* vb = vc + bh * cap * Dh;
+        const float* brow = bp + b * S;
+        float max = -std::numeric_limits<float>::infinity();
+        for (int64_t j = 0; j < S; ++j) {
+          const float* kv = kb + j * Dh;
+          float dot = 0;
+          for (int64_t d = 0; d < Dh; ++d) dot += q[d] * kv[d];
+          w[j] = dot * scale + brow[j];
+          max = std::max(max, w[j]);
+        }
+        float sum = 0;
+        for (int64_t j = 0; j < S; ++j) {
+          w[j] = std::exp(w[j] - max);  // exp(-inf) = 0 for hidden keys
+          sum += w[j];
+        }
+        float* o = att_p + b * D + hh * Dh;
+        std::fill(o, o + Dh, 0.0f);
+        const float inv = 1.0f / sum;
+        for (int64_t j = 0; j < S; ++j) {
+          if (w[j] == 0.0f) continue;
+          const float a = w[j] * inv;
+          const float* vv = vb + j * Dh;
+          for (int64_t d = 0; d < Dh; ++d) o[d] += a * vv[d];
+        }
+      }
+    });
+    x.addmm_(att, layer.out.t());  // residual: x += att Wout^T
+    rms_rows(x, layer.mlp_norm, h, config_.norm_eps);
+    at::mm_out(gate_up, h, layer.gate_up.t());
+    const float* gu = gate_up.data_ptr<float>();
+    float* ap = act.data_ptr<float>();
+    at::parallel_for(0, B, 16, [&](int64_t begin, int64_t end) {
+      for (int64_t b = begin; b < end; ++b)
+        for (int64_t f = 0; f < F; ++f) {
+          const float g = gu[b * 2 * F + f];
+          ap[b * F + f] = g / (1.0f + std::exp(-g)) * gu[b * 2 * F + F + f];
+        }
+    });
+    x.addmm_(act, layer.down.t());
+  }
+  cache.length = S;
+  rms_rows(x, final_norm_, h, config_.norm_eps);
+  return torch::mm(h, head_.t()).view({B, 1, config_.vocab_size});
 }
 
 Transformer make_transformer(const ModelConfig& config, uint64_t seed) {
@@ -210,6 +264,12 @@ Transformer make_transformer(const ModelConfig& config, uint64_t seed) {
 int set_threads(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads);
+  // libtorch's matrix products run in OpenBLAS's own thread pool, which
+  // at::set_num_threads does not size: left alone it uses every core and its
+  // threads spin against ours. Looked up at run time (no link dependency).
+  using SetThreads = void (*)(int);
+  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    set_blas(threads);
   return threads;
 }
 

@@ -50,6 +50,13 @@ class TransformerImpl : public torch::nn::Module {
   std::vector<std::pair<std::string, torch::Tensor>> named_weights() const;
 
  private:
+  // One new token per row with a cache, no autograd: the whole step in a few
+  // matrix products plus fused per-row loops (norms, rotary, cache writes,
+  // attention, SwiGLU), so that small batches are not dominated by the cost
+  // of dispatching many small tensor operations.
+  torch::Tensor decode_step(const torch::Tensor& tokens, const torch::Tensor& positions,
+                            const torch::Tensor& attention_bias, KVCache& cache);
+
   struct Layer {
     torch::Tensor attn_norm, qkv, out, mlp_norm, gate_up, down;
   };
