@@ -153,11 +153,19 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
   AdamW optimizer(model->named_weights(), AdamWOptions{0.9, 0.95, 1e-8, o.weight_decay});
   PretrainResult result;
   int64_t step = 0;
+  double loss_sum = 0, norm_sum = 0;  // over the open log interval
+  int64_t tokens_sum = 0, interval = 0;
   if (fs::exists(state_file)) {
     if (!fs::exists(settings_file) || read_file(settings_file) != settings)
       throw Error(fmt::format("{} holds a run with other settings (see {}); choose another --out "
                               "or remove it", out.string(), settings_file.string()));
-    step = load_training_state(state_file, model, optimizer).step;
+    TrainingState state = load_training_state(state_file, model, optimizer);
+    step = state.step;
+    auto extra = nlohmann::json::parse(state.extra_json);
+    loss_sum = extra.value("loss_sum", 0.0);
+    norm_sum = extra.value("norm_sum", 0.0);
+    tokens_sum = extra.value("tokens_sum", int64_t{0});
+    interval = extra.value("interval", int64_t{0});
     result.resumed_from = step;
     trim_metrics(metrics_file, step);
     std::fprintf(stderr, "pretrain: resuming %s at step %lld of %d\n", out.c_str(),
@@ -167,9 +175,13 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
     write_file_atomically(metrics_file, "");
   }
 
+  // The open log interval's sums travel with the checkpoint so that a resumed
+  // run logs the same figures as an uninterrupted one.
   auto save = [&](int64_t at) {
     save_model(out, model, tokenizer);
-    save_training_state(state_file, model, optimizer, {at, "{}"});
+    nlohmann::json extra = {{"loss_sum", loss_sum}, {"norm_sum", norm_sum},
+                            {"tokens_sum", tokens_sum}, {"interval", interval}};
+    save_training_state(state_file, model, optimizer, {at, extra.dump()});
   };
   auto run_eval = [&](int64_t at) {
     if (!evaluate) return;
@@ -185,8 +197,6 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
 
   Progress progress("pretrain", o.steps, "steps");
   progress.advance(step);
-  double loss_sum = 0, norm_sum = 0;
-  int64_t tokens_sum = 0, interval = 0;
   auto interval_start = std::chrono::steady_clock::now();
   const auto params = optimizer.params();
   while (step < o.steps) {
