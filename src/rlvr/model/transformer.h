@@ -27,6 +27,9 @@ torch::Tensor swiglu(const torch::Tensor& gate_up);
 struct KVCache {
   std::vector<torch::Tensor> keys, values;
   int64_t length = 0;  // positions filled so far
+  // Scratch rows reused by every decoding step (x, h, qkv, att, gate_up, act),
+  // so that a step allocates no large buffers.
+  std::vector<torch::Tensor> scratch;
   KVCache(const ModelConfig& config, int64_t batch, int64_t capacity);
   int64_t capacity() const { return keys.empty() ? 0 : keys[0].size(2); }
   // Keeps only the given batch rows (used when finished rows leave a batch).
