@@ -14,6 +14,7 @@
 
 #include <ATen/Parallel.h>
 
+#include "rlvr/model/checkpoint.h"
 #include "rlvr/model/generate.h"
 #include "rlvr/model/optimizer.h"
 #include "rlvr/model/transformer.h"
@@ -45,19 +46,29 @@ double matmul_gflops(int n) {
 
 int main(int argc, char** argv) {
   int threads = 0, new_tokens = 64, train_steps = 6;
+  std::string save_dir;  // --save-model DIR: the bench model plus reference logits for the peer
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--save-model")) save_dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--new-tokens")) new_tokens = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--train-steps")) train_steps = std::atoi(argv[i + 1]);
   }
   threads = set_threads(threads);
+  Tokenizer tokenizer("0123456789+-*/=#>< \nabcdefghijklmnopqrstuvwxyz.,");  // 48 characters
   ModelConfig config = preset_config("quick");
-  config.vocab_size = 48;
+  config.vocab_size = tokenizer.vocab_size();  // 51, as in the peer
   Transformer model = make_transformer(config, 1);
-  Tokenizer tokenizer("0123456789+-*/=#>< \nabcdefghijklmnopqrstuvwxyz.,");
   std::printf("machine: %d threads; model: quick preset, %lld parameters\n", threads,
               config.parameter_count());
 
+  if (!save_dir.empty()) {
+    save_model(save_dir, model, tokenizer);
+    torch::NoGradGuard no_grad;
+    auto ids = torch::tensor(std::vector<int64_t>{1, 5, 9, 13, 17, 21, 25, 29, 33, 37}).unsqueeze(0);
+    auto logits = model->forward(ids, torch::arange(10).unsqueeze(0));
+    write_safetensors(std::string(save_dir) + "/check.safetensors", {{"tokens", ids}, {"logits", logits}});
+    std::printf("saved the bench model and reference logits to %s\n", save_dir.c_str());
+  }
   const double peak = matmul_gflops(2048);
   std::printf("matmul peak (torch::mm 2048^3, fp32): %.1f GFLOP/s\n", peak);
 

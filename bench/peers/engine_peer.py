@@ -17,7 +17,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-D, L, H, FF, MAX_T, V = 128, 4, 4, 352, 256, 48
+D, L, H, FF, MAX_T, V = 128, 4, 4, 352, 256, 51
 DH = D // H
 
 
@@ -109,11 +109,54 @@ def generate(model, prompts, new_tokens):
     return torch.cat(out, 1), total
 
 
+def read_safetensors(path):
+    """A reader written from the safetensors specification (numpy only)."""
+    import json
+    import struct
+
+    import numpy as np
+
+    data = open(path, "rb").read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    header.pop("__metadata__", None)
+    types = {"F32": np.float32, "I64": np.int64, "F64": np.float64, "I32": np.int32}
+    out = {}
+    for name, e in header.items():
+        b, end = e["data_offsets"]
+        arr = np.frombuffer(data[8 + n + b:8 + n + end], dtype=types[e["dtype"]]).reshape(e["shape"])
+        out[name] = torch.from_numpy(arr.copy())
+    return out
+
+
+def load_engine_weights(model, folder):
+    w = read_safetensors(os.path.join(folder, "model.safetensors"))
+    with torch.no_grad():
+        model.emb.copy_(w["embedding.weight"])
+        for l, m in enumerate(model.layers):
+            p = f"layers.{l}."
+            m.n1.copy_(w[p + "attn_norm.weight"]); m.qkv.copy_(w[p + "qkv.weight"])
+            m.out.copy_(w[p + "out.weight"]); m.n2.copy_(w[p + "mlp_norm.weight"])
+            m.gu.copy_(w[p + "gate_up.weight"]); m.down.copy_(w[p + "down.weight"])
+        model.norm.copy_(w["final_norm.weight"])
+        model.head.copy_(w["head.weight"])
+    check = read_safetensors(os.path.join(folder, "check.safetensors"))
+    ids = check["tokens"]
+    T = ids.shape[1]
+    with torch.no_grad():
+        logits = model(ids, torch.arange(T)[None], torch.full((T, T), float("-inf")).triu(1))
+    diff = (logits - check["logits"]).abs().max().item()
+    print(f"peer: same weights as the engine (read from its safetensors): max |logit difference| = {diff:.2e}")
+    if diff > 1e-4:
+        raise SystemExit("peer: the Python model does not compute what the engine computes")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--new-tokens", type=int, default=64)
     ap.add_argument("--train-steps", type=int, default=6)
+    ap.add_argument("--model", help="folder written by bench_engine --save-model: check the peer computes the same logits")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     # The same OpenBLAS thread setting as the C++ engine (torch does not size
@@ -124,6 +167,8 @@ def main():
         print("peer: could not size the OpenBLAS thread pool")
     torch.manual_seed(0)
     model = Model()
+    if a.model:
+        load_engine_weights(model, a.model)
     print(f"peer (python {torch.__version__}): {a.threads} threads")
     for batch in (1, 64, 256):
         rows = 8 if batch == 1 else batch
