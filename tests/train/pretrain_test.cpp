@@ -6,6 +6,7 @@
 
 #include "rlvr/model/checkpoint.h"
 #include "rlvr/train/pretrain.h"
+#include "rlvr/train/pretrain_batch.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
 
@@ -31,6 +32,12 @@ ModelConfig tiny() {
   c.n_heads = 2;
   c.d_ff = 64;
   c.max_seq_len = 32;
+  return c;
+}
+
+ModelConfig tiny_with_vocab(int vocab) {
+  ModelConfig c = tiny();
+  c.vocab_size = vocab;
   return c;
 }
 
@@ -103,4 +110,31 @@ TEST(Pretrain, KilledRunResumesToTheSameWeights) {
   EXPECT_THROW(pretrain(killed, tiny(), tok, docs, o, count_evals), rlvr::Error);
   fs::remove_all(straight);
   fs::remove_all(killed);
+}
+
+TEST(Pretrain, PackedDocumentsSeeOnlyThemselves) {
+  // Three documents of 5, 4 and 6 tokens; rows of 12 hold at most two of them.
+  std::vector<std::vector<int>> docs{{1, 3, 4, 5, 2}, {1, 6, 7, 2}, {1, 8, 9, 10, 11, 2}};
+  rlvr::train::PackedBatch b = rlvr::train::pack_batch(docs, 3, 12, 9, 0);
+  Transformer model = make_transformer(tiny_with_vocab(12), 4);
+  torch::NoGradGuard no_grad;
+  auto packed = model->forward(b.inputs, b.positions, b.bias);
+  int64_t checked = 0;
+  auto in = b.inputs.accessor<int64_t, 2>();
+  auto pos = b.positions.accessor<int64_t, 2>();
+  for (int64_t r = 0; r < 3; ++r)
+    for (int64_t t = 0; t < 12; ++t) {
+      if (pos[r][t] != 0 || in[r][t] != 1) continue;  // a document starts here
+      int64_t len = 1;
+      while (t + len < 12 && pos[r][t + len] == len) ++len;
+      auto alone_ids = b.inputs[r].narrow(0, t, len).unsqueeze(0);
+      auto alone = model->forward(alone_ids, torch::arange(len).unsqueeze(0));
+      EXPECT_TRUE(torch::allclose(alone[0], packed[r].narrow(0, t, len), 1e-5, 1e-5));
+      // Targets: the next token of the same document, nothing after its eos.
+      EXPECT_EQ(b.targets[r][t + len - 1].item<int64_t>(), -100);
+      EXPECT_EQ(b.targets[r][t].item<int64_t>(), in[r][t + 1]);
+      ++checked;
+    }
+  EXPECT_GE(checked, 4);
+  EXPECT_EQ(b.tokens, (b.targets != -100).sum().item<int64_t>());
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rlvr/model/checkpoint.h"
+#include "rlvr/train/pretrain_batch.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
 #include "rlvr/util/progress.h"
@@ -27,38 +29,52 @@ double pretrain_lr(const PretrainOptions& o, int64_t step) {
   return o.min_lr + 0.5 * (o.lr - o.min_lr) * (1.0 + std::cos(M_PI * progress));
 }
 
-namespace {
-
-struct Batch {
-  torch::Tensor inputs, targets;  // [B, T]; targets -100 where padded
-  int64_t tokens = 0;             // real target tokens
-};
-
-// Documents of step `step`: drawn with replacement by a hash of (seed, step,
-// row), so a resumed run sees exactly the batches it would have seen.
-Batch make_batch(const std::vector<std::vector<int>>& docs, int batch_size, uint64_t seed, int64_t step) {
-  std::vector<const std::vector<int>*> picked;
-  int64_t longest = 0;
-  for (int r = 0; r < batch_size; ++r) {
-    uint64_t h = derive_seed(seed, {0x70726574ULL, static_cast<uint64_t>(step), static_cast<uint64_t>(r)});
-    picked.push_back(&docs[h % docs.size()]);
-    longest = std::max<int64_t>(longest, static_cast<int64_t>(picked.back()->size()) - 1);
-  }
-  Batch b;
-  b.inputs = torch::full({batch_size, longest}, Tokenizer::kPad, torch::kInt64);
-  b.targets = torch::full({batch_size, longest}, -100, torch::kInt64);
+// Rows of `row_len` tokens packed with whole documents, drawn with
+// replacement by a hash of (seed, step, k): a resumed run sees exactly the
+// batches it would have seen. Each document keeps its own positions (from 0)
+// and sees only itself, so packing changes nothing but the padding saved.
+PackedBatch pack_batch(const std::vector<std::vector<int>>& docs, int rows, int64_t row_len, uint64_t seed,
+                 int64_t step) {
+  PackedBatch b;
+  b.inputs = torch::full({rows, row_len}, Tokenizer::kPad, torch::kInt64);
+  b.targets = torch::full({rows, row_len}, -100, torch::kInt64);
+  b.positions = torch::zeros({rows, row_len}, torch::kInt64);
+  torch::Tensor doc_id = torch::empty({rows, row_len}, torch::kInt64);
   auto in = b.inputs.accessor<int64_t, 2>();
   auto out = b.targets.accessor<int64_t, 2>();
-  for (int r = 0; r < batch_size; ++r) {
-    const auto& seq = *picked[r];
-    for (size_t t = 0; t + 1 < seq.size(); ++t) {
-      in[r][t] = seq[t];
-      out[r][t] = seq[t + 1];
+  auto pos = b.positions.accessor<int64_t, 2>();
+  auto id = doc_id.accessor<int64_t, 2>();
+  uint64_t k = 0;
+  int64_t next_id = 0;
+  for (int r = 0; r < rows; ++r) {
+    int64_t used = 0;
+    while (true) {
+      uint64_t h = derive_seed(seed, {0x70726574ULL, static_cast<uint64_t>(step), k});
+      const auto& seq = docs[h % docs.size()];
+      const int64_t len = static_cast<int64_t>(seq.size());
+      if (used + len > row_len && used > 0) break;  // starts the next row
+      ++k;
+      for (int64_t t = 0; t < len; ++t) {
+        in[r][used + t] = seq[t];
+        pos[r][used + t] = t;
+        id[r][used + t] = next_id;
+        if (t + 1 < len) out[r][used + t] = seq[t + 1];
+      }
+      b.tokens += len - 1;
+      used += len;
+      ++next_id;
     }
-    b.tokens += static_cast<int64_t>(seq.size()) - 1;
+    for (int64_t t = used; t < row_len; ++t) id[r][t] = -1 - t;  // padding: each slot on its own
   }
+  torch::Tensor same = doc_id.unsqueeze(2) == doc_id.unsqueeze(1);  // [B, T, T]
+  torch::Tensor causal = torch::ones({row_len, row_len}, torch::kBool).tril();
+  b.bias = torch::zeros({rows, 1, row_len, row_len})
+               .masked_fill_((same & causal).logical_not().unsqueeze(1),
+                             -std::numeric_limits<float>::infinity());
   return b;
 }
+
+namespace {
 
 std::string run_settings(const ModelConfig& config, const Tokenizer& tokenizer, const PretrainOptions& o,
                          size_t documents) {
@@ -200,10 +216,9 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
   auto interval_start = std::chrono::steady_clock::now();
   const auto params = optimizer.params();
   while (step < o.steps) {
-    Batch batch = make_batch(docs, o.batch_size, o.seed, step);
+    PackedBatch batch = pack_batch(docs, o.batch_size, config.max_seq_len, o.seed, step);
     const int64_t B = batch.inputs.size(0), T = batch.inputs.size(1);
-    torch::Tensor positions = torch::arange(T, torch::kInt64).unsqueeze(0).expand({B, T});
-    torch::Tensor logits = model->forward(batch.inputs, positions);
+    torch::Tensor logits = model->forward(batch.inputs, batch.positions, batch.bias);
     torch::Tensor loss = torch::nn::functional::cross_entropy(
         logits.reshape({B * T, config.vocab_size}), batch.targets.reshape({B * T}),
         torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));

@@ -2,7 +2,9 @@
 // completion + eos), with AdamW, linear warm-up, cosine decay and gradient
 // clipping. The loss covers every token after bos (prompt, completion and
 // eos), as in ordinary language-model pretraining: the base model learns what
-// problems look like as well as how they are solved.
+// problems look like as well as how they are solved. Documents are packed
+// into rows of max_seq_len tokens; each keeps its own positions and attends
+// only to itself (a block-diagonal causal mask), so no step is spent on padding.
 //
 // Output directory (a usable checkpoint after every save):
 //   config.json, tokenizer.json, model.safetensors   the latest weights (model/checkpoint.h)
@@ -31,7 +33,7 @@ namespace rlvr::train {
 
 struct PretrainOptions {
   int steps = 1500;
-  int batch_size = 32;          // documents per step
+  int batch_size = 16;          // rows per step, each max_seq_len tokens packed with whole documents
   double lr = 3e-3;             // peak learning rate
   double min_lr = 3e-4;         // end of the cosine decay
   int warmup_steps = 100;
