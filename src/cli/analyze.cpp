@@ -81,7 +81,7 @@ Registration registration{
       sub.add_option("--model", o->models, "LABEL=PATH[,PATH...]: one model's sample files (repeat per model)")
           ->required();
       sub.add_option("--baseline", o->baseline, "label the other models are compared with (default: the first)");
-      sub.add_option("--k", o->ks, "comma-separated k list (default: powers of two up to the smallest n)");
+      sub.add_option("--k", o->ks, "comma-separated k list (default: powers of two up to the smallest n, and that n)");
       sub.add_option("--bootstrap", o->bootstrap, "bootstrap replicates for the intervals (0: off)")
           ->capture_default_str();
       sub.add_option("--seed", o->seed, "seed of the bootstrap and maj@k draws")->capture_default_str();
