@@ -1,5 +1,6 @@
 // rlvr analyze: pass@k / maj@k curves with bootstrap intervals, crossover k,
 // Delta_SE and coverage for one or more models' sample files.
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <string>
@@ -60,8 +61,14 @@ struct Options {
 };
 
 void run(const Options& o) {
+  // Repeating a label adds files to that model (for paths with commas).
   std::vector<ModelFiles> models;
-  for (const auto& spec : o.models) models.push_back(parse_model(spec));
+  for (const auto& spec : o.models) {
+    ModelFiles model = parse_model(spec);
+    auto same = std::find_if(models.begin(), models.end(), [&](const auto& m) { return m.first == model.first; });
+    if (same == models.end()) models.push_back(std::move(model));
+    else same->second.insert(same->second.end(), model.second.begin(), model.second.end());
+  }
   data::ReadOptions read{data::parse_input_format(o.format), o.threads};
   metrics::AnalysisOptions options;
   options.baseline = o.baseline;
@@ -78,10 +85,10 @@ Registration registration{
     "analyze", "pass@k and maj@k curves, crossover k, Delta_SE and coverage of models' samples",
     [](CLI::App& sub) {
       auto o = std::make_shared<Options>();
-      sub.add_option("--model", o->models, "LABEL=PATH[,PATH...]: one model's sample files (repeat per model)")
+      sub.add_option("--model", o->models, "LABEL=PATH[,PATH...]: one model's sample files (repeat per model; a repeated label adds files)")
           ->required();
       sub.add_option("--baseline", o->baseline, "label the other models are compared with (default: the first)");
-      sub.add_option("--k", o->ks, "comma-separated k list (default: powers of two up to the smallest n)");
+      sub.add_option("--k", o->ks, "comma-separated k list (default: powers of two up to the smallest n, and that n)");
       sub.add_option("--bootstrap", o->bootstrap, "bootstrap replicates for the intervals (0: off)")
           ->capture_default_str();
       sub.add_option("--seed", o->seed, "seed of the bootstrap and maj@k draws")->capture_default_str();
