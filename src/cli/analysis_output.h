@@ -8,12 +8,14 @@
 
 #include <fmt/format.h>
 
+#include "rlvr/build_info.h"
 #include "rlvr/metrics/analysis_files.h"
 #include "rlvr/report/analysis_report.h"
 
 namespace rlvr::cli {
 
-inline void write_analysis_outputs(const Analysis& analysis, const std::filesystem::path& out_dir) {
+inline void write_analysis_outputs(Analysis& analysis, const std::filesystem::path& out_dir) {
+  analysis.program = std::string("rlvr " RLVR_VERSION " (") + RLVR_GIT_COMMIT + ")";
   auto files = metrics::render_analysis_files(analysis);
   report::write_analysis_report(analysis, out_dir);
   metrics::write_analysis_files(files, out_dir);

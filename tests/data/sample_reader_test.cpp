@@ -138,6 +138,8 @@ TEST(SampleReaderErrors, WrongTypeIsNamed) {
   expect_input_error([&] { read_sample_file(file); }, file, 1, "correct", "expected a boolean");
   auto id = dir.write("i.jsonl", "{\"problem_id\": 1.5, \"correct\": true}\n");
   expect_input_error([&] { read_sample_file(id); }, id, 1, "problem_id", "a string or an integer");
+  auto empty_id = dir.write("e.jsonl", "{\"problem_id\": \"\", \"correct\": true}\n");
+  expect_input_error([&] { read_sample_file(empty_id); }, empty_id, 1, "problem_id", "empty");
   auto ref = dir.write("r.jsonl", "{\"idx\": 1, \"score\": [true, \"no\"]}\n");
   expect_input_error([&] { read_sample_file(ref); }, ref, 1, "score", "expected a boolean");
   auto pred = dir.write("p.jsonl", "{\"idx\": 1, \"score\": [true, false], \"pred\": [\"1\"]}\n");
@@ -197,4 +199,15 @@ TEST(SampleReader, ParallelChunksAgreeWithOneThread) {
   auto bad = dir.write("bad.jsonl", text);
   expect_input_error([&] { read_sample_file(bad, {InputFormat::automatic, 4}); }, bad, 40001, "correct",
                      "expected a boolean");
+}
+
+// The fast document-stream pass must refuse what the line-by-line pass refuses.
+TEST(SampleReaderErrors, OneObjectPerLine) {
+  TempDir dir;
+  auto two = dir.write("two.jsonl", "{\"problem_id\": 1, \"correct\": true}{\"problem_id\": 2, \"correct\": true}\n");
+  expect_input_error([&] { read_sample_file(two); }, two, 1, "", "not valid JSON");
+  auto split = dir.write("split.jsonl", "{\"problem_id\": 1, \"correct\": true}\n{\"problem_id\": 1,\n\"correct\": true}\n");
+  expect_input_error([&] { read_sample_file(split); }, split, 2, "", "not valid JSON");
+  auto scalar = dir.write("scalar.jsonl", "{\"problem_id\": 1, \"correct\": true}\n17\n");
+  expect_input_error([&] { read_sample_file(scalar); }, scalar, 2, "", "expected a JSON object");
 }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "rlvr/metrics/bootstrap.h"
+#include "rlvr/metrics/random.h"
+#include "rlvr/util/seed.h"
 
 using namespace rlvr::metrics;
 
@@ -53,4 +55,23 @@ TEST(Quantile, InterpolatesLinearlyLikeNumpy) {
   EXPECT_DOUBLE_EQ(quantile(v, 0.25), 1.75);
   EXPECT_DOUBLE_EQ(quantile(v, 0.0), 1.0);
   EXPECT_DOUBLE_EQ(quantile(v, 1.0), 4.0);
+}
+
+// Pooling equal rows changes only the order of additions: the replicate
+// means equal a plain resample-and-average with the same draws.
+TEST(Bootstrap, PooledRowsMatchAPlainResample) {
+  const int64_t problems = 300, columns = 4, replicates = 20;
+  auto m = example_matrix(problems, columns);  // many equal rows
+  for (auto blocks : {std::vector<int64_t>{}, std::vector<int64_t>{2, 2}, std::vector<int64_t>{1, 3}}) {
+    auto pooled = bootstrap_means(m, problems, columns, replicates, 8, 2, blocks);
+    for (int64_t b = 0; b < replicates; ++b) {
+      RandomStream random(rlvr::derive_seed(8, {0x626f6f74, static_cast<uint64_t>(b)}));
+      std::vector<double> sum(columns, 0.0);
+      for (int64_t i = 0; i < problems; ++i) {
+        int64_t p = random.below32(static_cast<uint32_t>(problems));
+        for (int64_t j = 0; j < columns; ++j) sum[j] += m[p * columns + j];
+      }
+      for (int64_t j = 0; j < columns; ++j) ASSERT_NEAR(pooled[b * columns + j], sum[j] / problems, 1e-12);
+    }
+  }
 }

@@ -82,7 +82,7 @@ TEST(MajAtK, SeededAndReproducible) {
 }
 
 TEST(MajAtK, GroupingKeyIsPluggable) {
-  std::map<std::string, rlvr::data::AnswerCount, std::less<>> answers{
+  rlvr::data::AnswerCounts answers{
       {"1/2", {2, 2}}, {"0.5", {3, 3}}, {"7", {4, 0}}};
   auto exact = rlvr::metrics::group_answers(answers, rlvr::metrics::exact_answer_key);
   EXPECT_EQ(exact.size(), 3u);

@@ -19,15 +19,28 @@ inline std::vector<CurvePoint> curve(double p1, double ceiling, double rate, dou
   return c;
 }
 
+inline ModelSummary summary(const std::string& label, int64_t problems, int64_t n_min, int64_t n_max,
+                            std::vector<CurvePoint> pass_at_k, int64_t solved) {
+  ModelSummary m;
+  m.label = label;
+  m.problems = problems;
+  m.problems_analyzed = problems;
+  m.n_min = n_min;
+  m.n_max = n_max;
+  m.pass_at_k = std::move(pass_at_k);
+  m.solved = solved;
+  return m;
+}
+
 inline Analysis sample_analysis(const std::string& odd_label = "grpo <v2> & \"kl\"") {
   Analysis a;
-  ModelSummary base{"base", 500, 128, 128, curve(0.61, 0.965, 0.62, 0.03, 128), {}, 482, {}};
+  ModelSummary base = summary("base", 500, 128, 128, curve(0.61, 0.965, 0.62, 0.03, 128), 482);
   base.accuracy_histogram = {40, 38, 35, 33, 36, 40, 45, 55, 70, 108};
-  ModelSummary rl{"rl", 500, 128, 128, curve(0.78, 0.93, 0.55, 0.025, 128), {}, 465, {}};
+  ModelSummary rl = summary("rl", 500, 128, 128, curve(0.78, 0.93, 0.55, 0.025, 128), 465);
   rl.accuracy_histogram = {48, 8, 6, 7, 9, 12, 18, 30, 62, 300};
   rl.maj_at_k = curve(0.78, 0.86, 0.5, 0.02, 64);
   base.maj_at_k = curve(0.61, 0.8, 0.7, 0.025, 64);
-  ModelSummary odd{odd_label, 500, 64, 128, curve(0.8, 0.92, 0.5, 0.03, 128), {}, 460, {}};
+  ModelSummary odd = summary(odd_label, 500, 64, 128, curve(0.8, 0.92, 0.5, 0.03, 128), 460);
   odd.accuracy_histogram = {50, 5, 5, 6, 8, 10, 16, 28, 60, 312};
   a.models = {base, rl, odd};
   Comparison c;

@@ -244,3 +244,22 @@ TEST(Equivalence, CompletionsJudgedLikeAGrader) {
 
 }  // namespace
 }  // namespace rlvr::verify
+
+namespace rlvr::verify {
+namespace {
+
+TEST(Grouping, CanonicalKeysMatchForEquivalentAnswers) {
+  EXPECT_EQ(canonical_answer_key("\\frac{1}{2}"), "q:1/2");
+  EXPECT_EQ(canonical_answer_key("0.5"), "q:1/2");
+  EXPECT_EQ(canonical_answer_key("x = \\frac{2}{4}"), "q:1/2");
+  EXPECT_EQ(canonical_answer_key("2\\sqrt{3}"), canonical_answer_key("\\sqrt{12}"));
+  EXPECT_EQ(canonical_answer_key("x + 1"), canonical_answer_key("1 + x"));
+  EXPECT_NE(canonical_answer_key("x + 1"), canonical_answer_key("x + 2"));
+  EXPECT_NE(canonical_answer_key("\\sqrt{2}"), canonical_answer_key("1.41421"));
+  EXPECT_EQ(canonical_answer_key("(1, 2)"), canonical_answer_key("\\left(1,2\\right)"));
+  EXPECT_EQ(canonical_answer_key("\\int x"), "text:\\intx");
+  EXPECT_EQ(canonical_answer_key("5^{5^{5^5}}").rfind("text:", 0), 0u);
+}
+
+}  // namespace
+}  // namespace rlvr::verify

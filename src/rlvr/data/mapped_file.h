@@ -1,5 +1,6 @@
 // A whole file as read-only memory (mmap), so that readers scan bytes
-// without copying a multi-gigabyte sample file into the heap.
+// without copying a multi-gigabyte sample file into the heap. At least
+// kPadding zero bytes are readable after the end, as simdjson requires.
 #pragma once
 
 #include <cstddef>
@@ -16,11 +17,14 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
 
+  static constexpr size_t kPadding = 64;
+
   std::string_view text() const { return {data_, size_}; }
 
  private:
   const char* data_ = nullptr;
   size_t size_ = 0;
+  size_t mapped_ = 0;  // the whole region: file pages plus zero pages after
 };
 
 }  // namespace rlvr::data

@@ -16,7 +16,9 @@ void ProblemSamples::add(const ProblemSamples& other) {
   steps_valid += other.steps_valid;
   correct_steps_valid += other.correct_steps_valid;
   for (const auto& [answer, count] : other.answers) {
-    auto& mine = answers[answer];
+    auto it = answers.find(answer);
+    if (it == answers.end()) it = answers.emplace(answer, AnswerCount{}).first;
+    auto& mine = it->second;
     mine.samples += count.samples;
     mine.correct += count.correct;
   }

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,12 +18,23 @@ struct AnswerCount {
   int64_t correct = 0;  // of those, how many the grader marked correct
 };
 
+// Hashes std::string and std::string_view alike, so that a lookup with a
+// view into the file allocates nothing.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Distinct answer -> counts. Unordered: code that needs an order (maj@k)
+// sorts by key, so nothing depends on the order samples were read in.
+using AnswerCounts = std::unordered_map<std::string, AnswerCount, StringHash, std::equal_to<>>;
+
 struct ProblemSamples {
   int64_t n = 0;        // samples
   int64_t correct = 0;  // correct samples
-  // Extracted answers, exact strings, sorted. A sample whose answer was
-  // present but null or empty is counted in `abstained` (it casts no vote).
-  std::map<std::string, AnswerCount, std::less<>> answers;
+  // Extracted answers, exact strings. A sample whose answer was present but
+  // null or empty is counted in `abstained` (it casts no vote).
+  AnswerCounts answers;
   int64_t abstained = 0;
   // Samples that carried `steps_valid` (a judgement of the reasoning, not
   // only the final answer), how many were valid, and how many were both

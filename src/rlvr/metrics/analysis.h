@@ -73,6 +73,10 @@ struct Analysis {
   int64_t maj_draws = 0;          // Monte Carlo orders per problem for maj@k
   // model label -> ids of problems other models have and it lacks (dropped).
   std::map<std::string, std::vector<std::string>> missing_problems;
+  // Provenance: the program that computed it ("rlvr 0.1.0 (commit)", set by
+  // the command line) and how long reading and computing took.
+  std::string program;
+  double read_seconds = 0.0, analysis_seconds = 0.0;
 };
 
 }  // namespace rlvr

@@ -75,6 +75,9 @@ std::string summary_json(const Analysis& a) {
                       {"bootstrap", a.bootstrap},  {"seed", a.seed},
                       {"ci_level", a.ci_level},    {"maj_draws", a.maj_draws},
                       {"problems", a.problems}};
+  root["run"] = {{"program", a.program},
+                 {"read_seconds", a.read_seconds},
+                 {"analysis_seconds", a.analysis_seconds}};
   root["missing_problems"] = a.missing_problems;
   root["notes"] = a.notes;
   return root.dump(2) + "\n";

@@ -1,6 +1,7 @@
 #include "rlvr/metrics/analyze.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 #include <unordered_map>
 
@@ -12,6 +13,7 @@
 #include "rlvr/metrics/pass_at_k.h"
 #include "rlvr/metrics/random.h"
 #include "rlvr/util/error.h"
+#include "rlvr/util/progress.h"
 #include "rlvr/util/seed.h"
 
 namespace rlvr::metrics {
@@ -161,12 +163,14 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
       std::copy_n(pass.begin() + p * width, width, matrix.begin() + p * total_columns + pass_offset[m]);
     if (maj_offset[m] < 0) continue;
     const uint64_t label_hash = stable_hash(models[m].label);
+    Progress progress(fmt::format("maj@k of {}", models[m].label), problems, "problems");
     data::parallel_for(problems, options.threads, [&](int64_t p) {
       const auto& problem = models[m].samples.problems.at(shared[p]);
       std::vector<AnswerGroup> groups = group_answers(problem.answers, options.answer_key);
       uint64_t seed = derive_seed(options.seed, {0x6d616a /* "maj" */, label_hash, stable_hash(shared[p])});
       maj_at_k_row(groups, problem.n, ks, options.maj_draws, seed,
                    std::span<double>(matrix.data() + p * total_columns + maj_offset[m], static_cast<size_t>(width)));
+      progress.advance();
     });
   }
 
@@ -175,8 +179,9 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
   for (int64_t p = 0; p < problems; ++p)
     for (int64_t j = 0; j < total_columns; ++j) estimate[j] += matrix[p * total_columns + j];
   for (auto& e : estimate) e /= static_cast<double>(problems);
+  std::vector<int64_t> blocks(static_cast<size_t>(total_columns / width), width);  // one per curve
   std::vector<double> means =
-      bootstrap_means(matrix, problems, total_columns, options.bootstrap, options.seed, options.threads);
+      bootstrap_means(matrix, problems, total_columns, options.bootstrap, options.seed, options.threads, blocks);
   auto curve = [&](int64_t offset) {
     std::vector<CurvePoint> points;
     for (int64_t j = 0; j < width; ++j) {
@@ -245,9 +250,15 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
 
 Analysis analyze_files(const std::vector<std::pair<std::string, std::vector<std::filesystem::path>>>& models,
                        const data::ReadOptions& read, const AnalysisOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now();
   std::vector<ModelInput> inputs;
   for (const auto& [label, paths] : models) inputs.push_back({label, data::read_model_files(paths, read)});
-  return analyze_models(inputs, options);
+  auto read_done = Clock::now();
+  Analysis analysis = analyze_models(inputs, options);
+  analysis.read_seconds = std::chrono::duration<double>(read_done - start).count();
+  analysis.analysis_seconds = std::chrono::duration<double>(Clock::now() - read_done).count();
+  return analysis;
 }
 
 }  // namespace rlvr::metrics

@@ -28,7 +28,7 @@ struct AnalysisOptions {
   int64_t bootstrap = 1000;      // replicates; 0 turns the intervals off
   uint64_t seed = 0;
   double ci_level = 0.95;
-  int maj_draws = 64;            // random orders per problem for maj@k
+  int maj_draws = 32;            // random orders per problem for maj@k
   int threads = 0;               // 0: all cores; results do not depend on it
   AnswerKey answer_key = exact_answer_key;  // how maj@k groups answers
 };

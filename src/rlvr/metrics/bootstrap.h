@@ -11,9 +11,14 @@
 
 namespace rlvr::metrics {
 
-// Means of `replicates` resamples: result[b * columns + j].
+// Means of `replicates` resamples: result[b * columns + j]. The columns come
+// in blocks (e.g. one model's pass@k curve; empty: one block of all):
+// problems with equal rows within a block are pooled, so a replicate costs
+// one draw per problem plus (distinct rows x width) per block. pass@k rows
+// depend only on (n, c), so this is usually far less than problems x width.
 std::vector<double> bootstrap_means(std::span<const double> matrix, int64_t problems, int64_t columns,
-                                    int64_t replicates, uint64_t seed, int threads = 0);
+                                    int64_t replicates, uint64_t seed, int threads = 0,
+                                    std::span<const int64_t> block_widths = {});
 
 // The q-quantile (0..1) of values, linearly interpolated between order
 // statistics (numpy's default "linear" method). Sorts `values`.

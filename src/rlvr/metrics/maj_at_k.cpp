@@ -1,5 +1,6 @@
 #include "rlvr/metrics/maj_at_k.h"
 
+#include <cstdint>
 #include <numeric>
 
 #include "rlvr/metrics/random.h"
@@ -8,7 +9,7 @@ namespace rlvr::metrics {
 
 std::string exact_answer_key(std::string_view answer) { return std::string(answer); }
 
-std::vector<AnswerGroup> group_answers(const std::map<std::string, data::AnswerCount, std::less<>>& answers,
+std::vector<AnswerGroup> group_answers(const data::AnswerCounts& answers,
                                        const AnswerKey& key) {
   std::map<std::string, AnswerGroup> by_key;
   for (const auto& [answer, count] : answers) {
@@ -35,6 +36,11 @@ void maj_at_k_row(std::span<const AnswerGroup> groups, int64_t n, std::span<cons
   owner.resize(static_cast<size_t>(n), static_cast<int32_t>(g_count));
 
   const int64_t k_max = ks.empty() ? 0 : ks.back();
+  // Every sample gives the same answer: it wins every vote, no draws needed.
+  if (g_count == 1 && groups[0].samples == n) {
+    for (size_t j = 0; j < ks.size(); ++j) out[j] = score[0];
+    return;
+  }
   std::vector<double> sum(ks.size(), 0.0);
   std::vector<int64_t> votes(groups.size() + 1);
   RandomStream random(seed);
@@ -45,7 +51,8 @@ void maj_at_k_row(std::span<const AnswerGroup> groups, int64_t n, std::span<cons
     size_t j = 0;
     for (int64_t t = 0; t < k_max; ++t) {
       // Partial Fisher-Yates: position t gets a uniform pick of the rest.
-      auto pick = t + static_cast<int64_t>(random.below(static_cast<uint64_t>(n - t)));
+      auto pick = t + static_cast<int64_t>(n - t <= INT32_MAX ? random.below32(static_cast<uint32_t>(n - t))
+                                                              : random.below(static_cast<uint64_t>(n - t)));
       std::swap(owner[t], owner[pick]);
       int32_t g = owner[t];
       if (g < g_count) {

@@ -40,7 +40,7 @@ struct AnswerGroup {
 };
 
 // Groups a problem's answer counts by key; groups come in key order.
-std::vector<AnswerGroup> group_answers(const std::map<std::string, data::AnswerCount, std::less<>>& answers,
+std::vector<AnswerGroup> group_answers(const data::AnswerCounts& answers,
                                        const AnswerKey& key);
 
 // Writes maj@ks[j] into out[j] for one problem with n samples (abstaining

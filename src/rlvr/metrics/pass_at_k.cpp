@@ -1,6 +1,8 @@
 #include "rlvr/metrics/pass_at_k.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -34,11 +36,23 @@ double pass_at_k(int64_t n, int64_t c, int64_t k) {
 
 std::vector<double> pass_at_k_matrix(std::span<const int64_t> n, std::span<const int64_t> c,
                                      std::span<const int64_t> ks, int threads) {
+  // Rows depend only on (n, c), and runs rarely have more than a few thousand
+  // distinct pairs: compute each pair's row once, then copy.
   const size_t width = ks.size();
-  std::vector<double> out(n.size() * width);
-  data::parallel_for(static_cast<int64_t>(n.size()), threads, [&](int64_t p) {
-    for (size_t j = 0; j < width; ++j) out[static_cast<size_t>(p) * width + j] = pass_at_k(n[p], c[p], ks[j]);
+  std::vector<std::pair<int64_t, int64_t>> pairs;
+  pairs.reserve(n.size());
+  for (size_t p = 0; p < n.size(); ++p) pairs.emplace_back(n[p], c[p]);
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::vector<double> rows(pairs.size() * width);
+  data::parallel_for(static_cast<int64_t>(pairs.size()), threads, [&](int64_t r) {
+    for (size_t j = 0; j < width; ++j) rows[static_cast<size_t>(r) * width + j] = pass_at_k(pairs[r].first, pairs[r].second, ks[j]);
   });
+  std::vector<double> out(n.size() * width);
+  for (size_t p = 0; p < n.size(); ++p) {
+    size_t r = static_cast<size_t>(std::lower_bound(pairs.begin(), pairs.end(), std::pair{n[p], c[p]}) - pairs.begin());
+    std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(r * width), width, out.begin() + static_cast<std::ptrdiff_t>(p * width));
+  }
   return out;
 }
 

@@ -38,8 +38,35 @@ class RandomStream {
     return static_cast<uint64_t>(m >> 64);
   }
 
+  // The same for bounds below 2^32, using half of a 64-bit output per draw.
+  uint32_t below32(uint32_t bound) {
+    uint64_t m = static_cast<uint64_t>(next32()) * bound;
+    auto low = static_cast<uint32_t>(m);
+    if (low < bound) {
+      uint32_t threshold = static_cast<uint32_t>(-bound) % bound;
+      while (low < threshold) {
+        m = static_cast<uint64_t>(next32()) * bound;
+        low = static_cast<uint32_t>(m);
+      }
+    }
+    return static_cast<uint32_t>(m >> 32);
+  }
+
  private:
+  uint32_t next32() {
+    if (have_half_) {
+      have_half_ = false;
+      return half_;
+    }
+    uint64_t x = next();
+    half_ = static_cast<uint32_t>(x >> 32);
+    have_half_ = true;
+    return static_cast<uint32_t>(x);
+  }
+
   uint64_t state_;
+  uint32_t half_ = 0;
+  bool have_half_ = false;
 };
 
 // FNV-1a of a string: a stable number for a problem id or a label, used to
