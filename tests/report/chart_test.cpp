@@ -299,3 +299,20 @@ TEST(Distribution, LogScaleDropsNonPositiveAndColoursByKey) {
   EXPECT_NE(svg.find("2 values not drawable left out"), std::string::npos);
   EXPECT_NE(svg.find("fill=\"" + p.colour("rl") + "\""), std::string::npos);
 }
+
+// Six groups in 880 px leave about 19 characters a label: a longer one breaks
+// before its '(' into two lines, and the short ones stay whole.
+TEST(Distribution, LongGroupLabelsBreakIntoTwoLines) {
+  Palette p;
+  DistributionChart c;
+  for (const char* label : {"PPL_base(Y_base)", "PPL_base(Y_grpo)", "PPL_base(Y_rloo)", "PPL_base(Y_distilled)",
+                            "PPL_grpo(Y_grpo)", "PPL_rloo(Y_rloo)"}) {
+    c.groups.push_back({label, {1.2, 1.4, 1.9}, ""});
+  }
+  std::string svg = render_distribution_chart(c, p);
+  EXPECT_EQ(check_markup(svg), "");
+  EXPECT_NE(svg.find(">PPL_base<title>PPL_base(Y_distilled)</title>"), std::string::npos);
+  EXPECT_NE(svg.find(">(Y_distilled)<title>PPL_base(Y_distilled)</title>"), std::string::npos);
+  EXPECT_NE(svg.find(">PPL_base(Y_base)<title>"), std::string::npos);
+  EXPECT_EQ(svg.find("\xE2\x80\xA6"), std::string::npos);  // nothing cut
+}

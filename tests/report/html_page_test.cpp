@@ -119,3 +119,32 @@ TEST(AnalysisReport, EmptyAnalysisStillGivesAPage) {
   EXPECT_EQ(check_markup(rlvr::read_file(dir / "report.html")), "");
   EXPECT_EQ(check_markup(rlvr::read_file(dir / "pass_at_k.svg")), "");
 }
+
+// The blocks the study report added: compact tables with stacked intervals,
+// a row of figures, grouped collapsible lists, highlighted text, ids on h3.
+TEST(HtmlPage, StudyBlocksAreEscapedAndNested) {
+  HtmlPage page("T");
+  page.section("S", "s").subheading("Part <1>", "s-part").highlight("Lead <b>.", "x & y", "s-lead");
+  Table t;
+  t.compact = true;
+  t.header = {"m", "pass@1"};
+  t.rows = {{text_cell("a"), stacked_ci_cell(0.5, 0.4, 0.6, 2)}};
+  page.table(t);
+  page.figure_row({{"<svg></svg>", "left <", "s-left"}, {"<svg></svg>", "right", "s-right"}});
+  page.collapsible_lists("pair <a, b>", {{"only a", {"p<1>"}}, {"only b", {}}});
+  std::string html = page.render();
+  EXPECT_EQ(check_markup(html), "");
+  EXPECT_NE(html.find("<h3 id=\"s-part\">Part &lt;1&gt;</h3>"), std::string::npos);
+  EXPECT_NE(html.find("<p class=\"highlight\" id=\"s-lead\"><strong>Lead &lt;b&gt;.</strong> x &amp; y</p>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<table class=\"compact\">"), std::string::npos);
+  EXPECT_NE(html.find(">0.50<span class=\"detail\">[0.40, 0.60]</span></td>"), std::string::npos);
+  std::string row = html.substr(html.find("<div class=\"figure-row\">"));
+  EXPECT_LT(row.find("id=\"s-left\""), row.find("id=\"s-right\""));
+  EXPECT_LT(row.find("id=\"s-right\""), row.find("</div>"));
+  EXPECT_NE(html.find("<summary class=\"group\">pair &lt;a, b&gt;</summary>"), std::string::npos);
+  EXPECT_NE(html.find("<summary>only a (1)</summary>"), std::string::npos);
+  EXPECT_NE(html.find("<li>p&lt;1&gt;</li>"), std::string::npos);
+  EXPECT_EQ(count(html, "<details"), 3);
+  EXPECT_EQ(count(html, "</details>"), 3);
+}

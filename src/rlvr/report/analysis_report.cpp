@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rlvr/report/analysis_figures.h"
 #include "rlvr/report/bar_chart.h"
 #include "rlvr/report/html_page.h"
 #include "rlvr/report/line_chart.h"
@@ -15,60 +16,6 @@
 
 namespace rlvr::report {
 namespace {
-
-// Curve points carry an interval unless it is the untouched default
-// (0, 0) beside a positive value, i.e. no bootstrap was run.
-bool point_has_ci(const CurvePoint& p) {
-  return p.ci_low <= p.ci_high && !(p.ci_low == 0 && p.ci_high == 0 && p.value > 0);
-}
-
-LineSeries to_series(const std::string& label, const std::vector<CurvePoint>& curve) {
-  LineSeries s{label, {}};
-  bool ci = !curve.empty() && std::all_of(curve.begin(), curve.end(), point_has_ci);
-  for (const auto& p : curve) {
-    LinePoint lp{static_cast<double>(p.k), p.value, std::nullopt, std::nullopt};
-    if (ci) {
-      lp.low = p.ci_low;
-      lp.high = p.ci_high;
-    }
-    s.points.push_back(lp);
-  }
-  return s;
-}
-
-const CurvePoint* point_at(const std::vector<CurvePoint>& curve, int64_t k) {
-  for (const auto& p : curve) if (p.k == k) return &p;
-  return nullptr;
-}
-
-const CurvePoint* last_point(const std::vector<CurvePoint>& curve) {
-  const CurvePoint* best = nullptr;
-  for (const auto& p : curve) if (!best || p.k > best->k) best = &p;
-  return best;
-}
-
-const ModelSummary* find_model(const Analysis& a, const std::string& label) {
-  for (const auto& m : a.models) if (m.label == label) return &m;
-  return nullptr;
-}
-
-Cell curve_cell(const CurvePoint* p) {
-  if (!p) return text_cell("n/a");
-  if (point_has_ci(*p)) return ci_cell(p->value, p->ci_low, p->ci_high, 3);
-  return number_cell(p->value, 3);
-}
-
-// The k_max shared by all models, or nullopt when they differ.
-std::optional<int64_t> common_k_max(const Analysis& a, bool maj) {
-  std::optional<int64_t> k;
-  for (const auto& m : a.models) {
-    const CurvePoint* p = last_point(maj ? m.maj_at_k : m.pass_at_k);
-    if (!p) continue;
-    if (k && *k != p->k) return std::nullopt;
-    k = p->k;
-  }
-  return k;
-}
 
 // Problems seen by any model: the per-problem table when present, else the
 // largest count any model or comparison reports.
@@ -197,73 +144,6 @@ std::vector<std::pair<std::string, std::string>> measure_definitions(bool maj) {
   return d;
 }
 
-LineChart curve_chart(const Analysis& a, bool maj) {
-  LineChart chart;
-  chart.title = maj ? "maj@k by model" : "pass@k by model";
-  chart.x_label = "k (samples per problem, log scale)";
-  chart.y_label = maj ? "maj@k" : "pass@k";
-  double lowest = 1;
-  for (const auto& m : a.models) {
-    const auto& curve = maj ? m.maj_at_k : m.pass_at_k;
-    if (maj && curve.empty()) continue;
-    chart.series.push_back(to_series(m.label, curve));
-    for (const auto& lp : chart.series.back().points) lowest = std::min(lowest, lp.low.value_or(lp.y));
-  }
-  // Start the axis at the tenth below the lowest curve: curves near the top
-  // stay readable, and the axis labels say where it starts.
-  chart.y_min = std::clamp(std::floor(lowest * 10 - 1e-9) / 10, 0.0, 0.9);
-  if (!maj) {
-    for (const auto& c : a.comparisons) {
-      if (c.crossover_k) {
-        chart.x_markers.push_back({static_cast<double>(*c.crossover_k),
-                                   c.baseline + " \xE2\x89\xA5 " + c.model + " from k = " +
-                                       std::to_string(*c.crossover_k)});
-      }
-    }
-  }
-  return chart;
-}
-
-const std::vector<std::string>& histogram_bins() {
-  static const std::vector<std::string> kBins = {"[0, .1)",  "[.1, .2)", "[.2, .3)", "[.3, .4)",
-                                                 "[.4, .5)", "[.5, .6)", "[.6, .7)", "[.7, .8)",
-                                                 "[.8, .9)", "[.9, 1]"};
-  return kBins;
-}
-
-BarChart histogram_chart(const Analysis& a) {
-  BarChart chart;
-  chart.title = "Per-problem accuracy";
-  chart.x_label = "accuracy c/n of a problem";
-  chart.y_label = "problems";
-  chart.categories = histogram_bins();
-  for (const auto& m : a.models) {
-    BarSeries s{m.label, {}};
-    for (int64_t v : m.accuracy_histogram) s.values.push_back(static_cast<double>(v));
-    chart.series.push_back(std::move(s));
-  }
-  return chart;
-}
-
-Table per_problem_table(const Analysis& a) {
-  Table t;
-  t.header = {"Problem"};
-  for (const auto& m : a.models) t.header.push_back(m.label + " (correct / n)");
-  for (const auto& [id, counts] : a.per_problem) {
-    std::vector<Cell> row{text_cell(id)};
-    for (const auto& m : a.models) {
-      auto it = counts.find(m.label);
-      if (it == counts.end()) {
-        row.push_back({"\xE2\x80\x94", true, "no samples"});
-      } else {
-        row.push_back({std::to_string(it->second.correct) + " / " + std::to_string(it->second.n), true, ""});
-      }
-    }
-    t.rows.push_back(std::move(row));
-  }
-  return t;
-}
-
 }  // namespace
 
 void write_analysis_report(const Analysis& analysis, const std::filesystem::path& out_dir) {
@@ -276,7 +156,7 @@ void write_analysis_report(const Analysis& analysis, const std::filesystem::path
                                [](const ModelSummary& m) { return !m.maj_at_k.empty(); });
   const std::string pass_svg = render_line_chart(curve_chart(analysis, false), palette);
   const std::string maj_svg = maj ? render_line_chart(curve_chart(analysis, true), palette) : "";
-  const std::string hist_svg = render_bar_chart(histogram_chart(analysis), palette);
+  const std::string hist_svg = render_bar_chart(accuracy_histogram_chart(analysis), palette);
 
   std::string models_list;
   for (size_t i = 0; i < labels.size(); ++i) models_list += (i ? ", " : "") + labels[i];

@@ -30,6 +30,33 @@ double jitter(uint64_t i) {
   return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 52) - 1.0;
 }
 
+// A group label in one line when it fits in `max_chars`, else in two:
+// broken before a '(' or after a space where both lines then fit (e.g.
+// "PPL_base" / "(Y_distilled)"), else after a '_' or ',', else as near the
+// middle as those allow; each line is cut if still too long.
+std::vector<std::string> label_lines(const std::string& label, size_t max_chars) {
+  if (truncate_label(label, max_chars) == label) return {label};
+  auto fits = [&](size_t at) {
+    return truncate_label(label.substr(0, at), max_chars).size() == at &&
+           truncate_label(label.substr(at), max_chars).size() == label.size() - at;
+  };
+  auto longest = [&](size_t at) { return std::max(at, label.size() - at); };
+  size_t best = std::string::npos;
+  int best_rank = 99;
+  for (size_t i = 1; i < label.size(); ++i) {
+    char c = label[i], prev = label[i - 1];
+    int kind = c == '(' || prev == ' ' ? 0 : prev == '_' || prev == ',' ? 1 : -1;
+    if (kind < 0) continue;
+    int rank = (fits(i) ? 0 : 2) + kind;  // fitting first, then the nicer break
+    if (rank < best_rank || (rank == best_rank && longest(i) < longest(best))) {
+      best = i;
+      best_rank = rank;
+    }
+  }
+  if (best == std::string::npos) return {truncate_label(label, max_chars)};
+  return {truncate_label(label.substr(0, best), max_chars), truncate_label(label.substr(best), max_chars)};
+}
+
 }  // namespace
 
 BoxStats box_stats(std::vector<double> values) {
@@ -94,7 +121,16 @@ std::string render_distribution_chart(const DistributionChart& chart, Palette& p
   a.left = 66;
   a.top = chart.title.empty() ? 16 : 40;
   a.right = chart.width - 16;
-  a.bottom = chart.height - 56;
+  size_t n = std::max<size_t>(1, chart.groups.size());
+  double slot = (a.right - a.left) / static_cast<double>(n);
+  size_t max_chars = static_cast<size_t>(std::max(6.0, slot / 7.5));
+  std::vector<std::vector<std::string>> names;
+  size_t rows = 1;
+  for (const auto& g : chart.groups) {
+    names.push_back(label_lines(g.label, max_chars));
+    rows = std::max(rows, names.back().size());
+  }
+  a.bottom = chart.height - 56 - 15.0 * static_cast<double>(rows - 1);
   Scale ys(ymin, ymax, a.bottom, a.top, chart.log_y);
 
   std::string svg = frame::open_svg(chart.width, chart.height, chart.title, "distribution-chart");
@@ -104,8 +140,6 @@ std::string render_distribution_chart(const DistributionChart& chart, Palette& p
   svg += "<line x1=\"" + px(a.left) + "\" y1=\"" + px(a.bottom) + "\" x2=\"" + px(a.right) +
          "\" y2=\"" + px(a.bottom) + "\" stroke=\"#555\"/>";
 
-  size_t n = std::max<size_t>(1, chart.groups.size());
-  double slot = a.width() / static_cast<double>(n);
   double box_w = std::min(70.0, slot * 0.45);
   for (size_t g = 0; g < chart.groups.size(); ++g) {
     const auto& group = chart.groups[g];
@@ -117,7 +151,8 @@ std::string render_distribution_chart(const DistributionChart& chart, Palette& p
     svg += "<g class=\"series\" data-series=\"" + escape(group.label) + "\">";
     if (chart.show_points) {
       svg += "<g class=\"points\" fill=\"" + c + "\" fill-opacity=\"0.35\">";
-      size_t step = kept[g].size() > 4000 ? kept[g].size() / 4000 + 1 : 1;
+      size_t cap = std::max<size_t>(1, chart.max_points);
+      size_t step = kept[g].size() > cap ? kept[g].size() / cap + 1 : 1;
       for (size_t i = 0; i < kept[g].size(); i += step) {
         svg += "<circle cx=\"" + px(cx + jitter(i) * box_w * 0.75) + "\" cy=\"" +
                px(ys(kept[g][i])) + "\" r=\"1.8\"/>";
@@ -149,11 +184,13 @@ std::string render_distribution_chart(const DistributionChart& chart, Palette& p
       }
       svg += "</g>";
     }
-    std::string shown = truncate_label(group.label, static_cast<size_t>(std::max(6.0, slot / 7.5)));
-    svg += "<text x=\"" + px(cx) + "\" y=\"" + px(a.bottom + 19) +
-           "\" text-anchor=\"middle\" fill=\"#333\">" + escape(shown) + "<title>" +
-           escape(group.label) + "</title></text>";
-    svg += "<text x=\"" + px(cx) + "\" y=\"" + px(a.bottom + 35) +
+    const auto& lines = names[g];
+    for (size_t l = 0; l < lines.size(); ++l) {
+      svg += "<text x=\"" + px(cx) + "\" y=\"" + px(a.bottom + 19 + 15.0 * static_cast<double>(l)) +
+             "\" text-anchor=\"middle\" fill=\"#333\">" + escape(lines[l]) + "<title>" +
+             escape(group.label) + "</title></text>";
+    }
+    svg += "<text x=\"" + px(cx) + "\" y=\"" + px(a.bottom + 20 + 15.0 * static_cast<double>(lines.size())) +
            "\" text-anchor=\"middle\" fill=\"#777\" font-size=\"11\">n = " + std::to_string(b.n) +
            "</text>";
     svg += "</g>";

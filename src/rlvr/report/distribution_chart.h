@@ -21,7 +21,10 @@ struct DistributionChart {
   std::string title;
   std::string y_label;
   bool log_y = false;       // values <= 0 are then left out and counted in the tooltip
-  bool show_points = true;  // jittered strip of the values (up to 4000 per group)
+  bool show_points = true;  // jittered strip of the values (up to max_points per group)
+  // Beyond this many values a group's strip shows every m-th value only; the
+  // box is always drawn from all of them. Bounds the size of the SVG.
+  size_t max_points = 4000;
   double width = 880, height = 440;
   std::vector<DistributionGroup> groups;
 };

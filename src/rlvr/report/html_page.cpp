@@ -23,11 +23,16 @@ section { margin-top: 30px; }
 h2 { font-size: 19px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 2px solid #e3e5e8; }
 h3 { font-size: 16px; margin: 20px 0 8px; }
 p { margin: 8px 0; max-width: 80ch; }
+p.highlight { max-width: none; margin: 10px 0 16px; padding: 10px 14px; background: #eef5fc;
+  border-left: 4px solid #0b5cad; border-radius: 0 6px 6px 0; }
 dl.measures { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 8px 0; }
 dl.measures dt { font-weight: bold; }
 dl.measures dd { margin: 0; color: #333; }
 figure { margin: 16px 0; }
 figure svg { max-width: 100%; height: auto; display: block; border: 1px solid #eceef1; border-radius: 4px; }
+.figure-row { display: flex; flex-wrap: wrap; gap: 0 16px; }
+.figure-row figure { flex: 0 1 calc(50% - 8px); min-width: 420px; }
+.figure-row figure svg { width: 100%; }
 figcaption { font-size: 13.5px; color: #444a55; margin-top: 6px; max-width: 90ch; }
 .table-wrap { overflow-x: auto; margin: 10px 0; }
 table { border-collapse: collapse; font-size: 14px; }
@@ -36,9 +41,14 @@ th, td { padding: 5px 12px; border-bottom: 1px solid #e3e5e8; text-align: left; 
 th { background: #f3f5f8; font-weight: 600; border-bottom: 2px solid #d5d9df; }
 th[title] { text-decoration: underline dotted #999; cursor: help; }
 tbody td:first-child { white-space: nowrap; }
+table.compact { font-size: 13.5px; }
+table.compact th, table.compact td { padding: 5px 8px; }
+td .detail { display: block; font-size: 12px; color: #5b6270; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:hover { background: #f8fafc; }
 details { margin: 6px 0; }
+details details { margin-left: 1.2em; }
+details > summary.group { font-weight: normal; }
 summary { cursor: pointer; font-weight: 600; }
 ul.ids { columns: 14em; font: 13px/1.6 "DejaVu Sans Mono", monospace; margin: 6px 0 10px;
   padding-left: 1.4em; }
@@ -77,6 +87,16 @@ Cell ci_cell(double value, double low, double high, int digits) {
           true, "value [lower, upper] of the confidence interval"};
 }
 
+Cell stacked_ci_cell(double value, double low, double high, int digits) {
+  Cell c(format_fixed(value, digits), true, "value and [lower, upper] of the confidence interval");
+  c.detail = '[';  // built piecewise: GCC 12 warns falsely (-Wrestrict) on "lit" + string
+  c.detail += format_fixed(low, digits);
+  c.detail += ", ";
+  c.detail += format_fixed(high, digits);
+  c.detail += ']';
+  return c;
+}
+
 Cell count_share_cell(int64_t count, int64_t total) {
   std::string s = std::to_string(count);
   if (total > 0) {
@@ -86,7 +106,7 @@ Cell count_share_cell(int64_t count, int64_t total) {
 }
 
 std::string table_markup(const Table& t) {
-  std::string s = "<div class=\"table-wrap\"><table>";
+  std::string s = t.compact ? "<div class=\"table-wrap\"><table class=\"compact\">" : "<div class=\"table-wrap\"><table>";
   if (!t.caption.empty()) s += "<caption>" + escape(t.caption) + "</caption>";
   if (!t.header.empty()) {
     s += "<thead><tr>";
@@ -108,6 +128,7 @@ std::string table_markup(const Table& t) {
       if (!c.tooltip.empty()) s += " title=\"" + escape(c.tooltip) + "\"";
       s += '>';  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on "lit" + string
       s += escape(c.text);
+      if (!c.detail.empty()) s += "<span class=\"detail\">" + escape(c.detail) + "</span>";
       s += "</td>";
     }
     s += "</tr>";
@@ -131,13 +152,20 @@ HtmlPage& HtmlPage::section(const std::string& heading, const std::string& id) {
   return *this;
 }
 
-HtmlPage& HtmlPage::subheading(const std::string& heading) {
-  body_ += "<h3>" + escape(heading) + "</h3>\n";
+HtmlPage& HtmlPage::subheading(const std::string& heading, const std::string& id) {
+  body_ += "<h3" + id_attr(id) + ">" + escape(heading) + "</h3>\n";
   return *this;
 }
 
 HtmlPage& HtmlPage::paragraph(const std::string& text) {
   body_ += "<p>" + escape(text) + "</p>\n";
+  return *this;
+}
+
+HtmlPage& HtmlPage::highlight(const std::string& lead_in, const std::string& text, const std::string& id) {
+  body_ += "<p class=\"highlight\"" + id_attr(id) + ">";
+  if (!lead_in.empty()) body_ += "<strong>" + escape(lead_in) + "</strong> ";
+  body_ += escape(text) + "</p>\n";
   return *this;
 }
 
@@ -169,6 +197,13 @@ HtmlPage& HtmlPage::figure(const std::string& svg, const std::string& caption, c
   return *this;
 }
 
+HtmlPage& HtmlPage::figure_row(const std::vector<FigureBlock>& figures) {
+  body_ += "<div class=\"figure-row\">";
+  for (const auto& f : figures) figure(f.svg, f.caption, f.id);
+  body_ += "</div>\n";
+  return *this;
+}
+
 HtmlPage& HtmlPage::table(const Table& t) {
   body_ += table_markup(t);
   return *this;
@@ -183,6 +218,14 @@ HtmlPage& HtmlPage::collapsible_list(const std::string& summary, const std::vect
     for (const auto& i : items) body_ += "<li>" + escape(i) + "</li>";
     body_ += "</ul>";
   }
+  body_ += "</details>\n";
+  return *this;
+}
+
+HtmlPage& HtmlPage::collapsible_lists(
+    const std::string& summary, const std::vector<std::pair<std::string, std::vector<std::string>>>& lists) {
+  body_ += "<details class=\"group\"><summary class=\"group\">" + escape(summary) + "</summary>\n";
+  for (const auto& [title, items] : lists) collapsible_list(title, items);
   body_ += "</details>\n";
   return *this;
 }

@@ -32,6 +32,13 @@ std::string point_tooltip(const LineSeries& s, const LinePoint& p, const std::st
   return t;
 }
 
+// The palette style of a series with its own dash applied.
+SeriesStyle series_style(const LineSeries& s, Palette& palette) {
+  SeriesStyle style = palette.style(s.colour_key.empty() ? s.label : s.colour_key);
+  if (!s.dash.empty()) style.dash = s.dash;
+  return style;
+}
+
 bool is_power_of_two(double x) {
   int e = 0;
   return std::frexp(x, &e) == 0.5;
@@ -81,8 +88,8 @@ std::string render_line_chart(const LineChart& chart, Palette& palette) {
   double y_lo = x_lo, y_hi = -x_lo;
   std::vector<frame::LegendEntry> entries;
   for (const auto& s : chart.series) {
-    entries.push_back({s.label, palette.style(s.label)});
-    bool band = has_band(s);
+    entries.push_back({s.label, series_style(s, palette)});
+    bool band = s.band && has_band(s);
     for (const auto& p : s.points) {
       if (!usable(p, chart.x_scale)) continue;
       x_lo = std::min(x_lo, p.x);
@@ -144,12 +151,12 @@ std::string render_line_chart(const LineChart& chart, Palette& palette) {
            "</text></g>";
   }
   for (const auto& s : chart.series) {
-    const SeriesStyle& style = palette.style(s.label);
+    const SeriesStyle style = series_style(s, palette);
     std::vector<LinePoint> pts;
     for (const auto& p : s.points) if (usable(p, chart.x_scale)) pts.push_back(p);
     std::sort(pts.begin(), pts.end(), [](const LinePoint& l, const LinePoint& r) { return l.x < r.x; });
     svg += "<g class=\"series\" data-series=\"" + escape(s.label) + "\">";
-    if (has_band(s) && !pts.empty()) {
+    if (s.band && has_band(s) && !pts.empty()) {
       std::string d;
       for (size_t i = 0; i < pts.size(); ++i) {
         path_to(d, i == 0, xs(pts[i].x), clamp_y(*pts[i].high));

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rlvr/report/palette.h"
@@ -20,8 +21,20 @@ struct LinePoint {
 };
 
 struct LineSeries {
-  std::string label;  // also the colour key and the data-series attribute
+  LineSeries() = default;
+  LineSeries(std::string label_, std::vector<LinePoint> points_)
+      : label(std::move(label_)), points(std::move(points_)) {}
+
+  std::string label;  // the legend entry and the data-series attribute
   std::vector<LinePoint> points;
+  // Palette key; empty means the label. Lets a variant of a model's curve
+  // (e.g. "grpo, steps valid") keep the model's colour and marker.
+  std::string colour_key;
+  // SVG stroke-dasharray overriding the palette's, e.g. "7 4"; empty keeps it.
+  std::string dash;
+  // false draws no band even when every point has an interval (the interval
+  // still shows in the markers' tooltips).
+  bool band = true;
 };
 
 enum class XScale { log2, linear };
