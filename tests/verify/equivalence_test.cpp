@@ -189,6 +189,8 @@ TEST(Equivalence, CompletionsJudgedLikeAGrader) {
     bool expected;
   };
   const Case cases[] = {
+      {"2, 3", "The solutions are $x=2$ or $x=3$.", true},
+      {"2, 3", "The solutions are $x=2$ or $x=4$.", false},
       {"(2,3)", "So $a=2, b=3$.", true},
       {"2, 3", "$x=2 \\text{ or } x=3$", true},
       {"\\{2,3\\}", "\\boxed{2, 3}", true},
