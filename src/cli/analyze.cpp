@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "rlvr/metrics/analyze.h"
 #include "rlvr/util/error.h"
+#include "rlvr/verify/grouping.h"
 
 namespace rlvr::cli {
 namespace {
@@ -54,6 +55,7 @@ std::vector<int64_t> parse_ks(const std::string& list) {
 
 struct Options {
   std::vector<std::string> models;
+  std::string group_answers = "exact";
   std::string baseline, ks, format = "auto", out;
   int64_t bootstrap = 1000;
   uint64_t seed = 0;
@@ -77,6 +79,7 @@ void run(const Options& o) {
   options.seed = o.seed;
   options.threads = o.threads;
   options.maj_draws = o.maj_draws;
+  if (o.group_answers == "equivalent") options.answer_key = verify::canonical_answer_key;
   Analysis analysis = metrics::analyze_files(models, read, options);
   write_analysis_outputs(analysis, o.out);
 }
@@ -96,6 +99,10 @@ Registration registration{
       sub.add_option("--threads", o->threads, "threads (0: all cores; results do not depend on it)")
           ->capture_default_str();
       sub.add_option("--maj-draws", o->maj_draws, "random sample orders per problem for maj@k")
+          ->capture_default_str();
+      sub.add_option("--group-answers", o->group_answers,
+                     "how maj@k groups answers: exact (same string) or equivalent (same value, by the math verifier)")
+          ->check(CLI::IsMember({"exact", "equivalent"}))
           ->capture_default_str();
       sub.add_option("--out", o->out, "folder for summary.json, CSVs, charts and report.html")->required();
       sub.callback([o] { run(*o); });
