@@ -1,0 +1,491 @@
+#include "rlvr/study/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "rlvr/build_info.h"
+#include "rlvr/data/sample_reader.h"
+#include "rlvr/metrics/analysis_files.h"
+#include "rlvr/metrics/analyze.h"
+#include "rlvr/model/config.h"
+#include "rlvr/report/analysis_report.h"
+#include "rlvr/report/study_report.h"
+#include "rlvr/study/findings.h"
+#include "rlvr/study/perplexity.h"
+#include "rlvr/study/provenance.h"
+#include "rlvr/study/stage_cache.h"
+#include "rlvr/tasks/corpus.h"
+#include "rlvr/tasks/task.h"
+#include "rlvr/train/rl_config.h"
+#include "rlvr/train/rl_run.h"
+#include "rlvr/train/task_runs.h"
+#include "rlvr/util/error.h"
+#include "rlvr/util/files.h"
+#include "rlvr/util/seed.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace rlvr::study {
+
+const std::vector<std::string>& stage_kinds() {
+  static const std::vector<std::string> kinds = {"pretrain", "rl",         "distill", "sample",
+                                                 "analyze",  "perplexity", "report"};
+  return kinds;
+}
+
+namespace {
+
+// Responses scored per (scorer, responder) pair: enough for a distribution,
+// cheap enough for the quick study.
+constexpr size_t kPerplexityResponses = 1000;
+
+struct TrainedModel {
+  std::string label;  // "base", an algorithm name, or "distill"
+  fs::path dir;       // checkpoint folder
+  std::string key;    // stage key of the run that made it
+};
+
+class StudyRun {
+ public:
+  StudyRun(const StudyConfig& config, const StudyOptions& options)
+      : config_(config), options_(options),
+        threads_(options.threads > 0 ? options.threads
+                 : config.threads > 0 ? config.threads
+                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {
+    if (!options.from.empty() &&
+        std::find(stage_kinds().begin(), stage_kinds().end(), options.from) == stage_kinds().end())
+      throw Error(fmt::format("--from: unknown stage '{}' (stages: {})", options.from,
+                              fmt::join(stage_kinds(), ", ")));
+  }
+
+  StudyOutcome run();
+
+ private:
+  // Runs `work` in the stage's folder unless it finished earlier with the
+  // same key; a stage of a kind at or after --from always starts afresh.
+  void stage(StageCache& cache, const std::string& task, const std::string& name,
+             const std::string& kind, const std::string& key,
+             const std::function<void(const fs::path& dir, bool resuming)>& work);
+  bool forced(const std::string& kind) const;
+
+  report::TaskStudy run_task(const std::string& task, json& task_section);
+  TrainedModel pretrain_base(StageCache& cache, const std::string& task);
+  TrainedModel train_rl(StageCache& cache, const std::string& task, const TrainedModel& base,
+                        const std::string& algorithm);
+  TrainedModel distill(StageCache& cache, const std::string& task, const TrainedModel& base);
+  fs::path sample(StageCache& cache, const std::string& task, const TrainedModel& model);
+
+  int difficulty_of(const tasks::TaskFamily& family) const {
+    return config_.difficulty > 0 ? config_.difficulty : family.default_difficulty();
+  }
+
+  const StudyConfig& config_;
+  const StudyOptions& options_;
+  int threads_;
+  std::vector<StageTiming> timings_;
+};
+
+bool StudyRun::forced(const std::string& kind) const {
+  if (options_.from.empty()) return false;
+  auto rank = [](const std::string& k) {
+    return std::find(stage_kinds().begin(), stage_kinds().end(), k) - stage_kinds().begin();
+  };
+  return rank(kind) >= rank(options_.from);
+}
+
+void StudyRun::stage(StageCache& cache, const std::string& task, const std::string& name,
+                     const std::string& kind, const std::string& key,
+                     const std::function<void(const fs::path&, bool)>& work) {
+  const std::string label = task + "/" + name;
+  if (forced(kind)) cache.invalidate(name);
+  StageState state = cache.open(name, key);
+  if (state == StageState::done) {
+    timings_.push_back({label, cache.recorded_seconds(name), true});
+    fmt::print("study: {} done earlier (cached)\n", label);
+    std::fflush(stdout);
+    return;
+  }
+  fmt::print("study: {} {}\n", label, state == StageState::resumable ? "resuming" : "running");
+  std::fflush(stdout);
+  auto start = std::chrono::steady_clock::now();
+  work(cache.dir(name), state == StageState::resumable);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  cache.mark_done(name, seconds);
+  timings_.push_back({label, seconds, false});
+}
+
+TrainedModel StudyRun::pretrain_base(StageCache& cache, const std::string& task) {
+  const tasks::TaskFamily& family = tasks::family(task);
+  tasks::CorpusMix mix = config_.base.corpus.empty()
+                             ? tasks::default_base_mix(family)
+                             : tasks::parse_corpus_mix(family, config_.base.corpus, "base.corpus");
+  if (config_.difficulty > 0) mix.min_difficulty = mix.max_difficulty = config_.difficulty;
+
+  json sizes = json::parse(model::config_to_json(model::preset_config("quick")));
+  for (const std::string& assignment : config_.base.model) {
+    auto eq = assignment.find('=');
+    if (eq == std::string::npos || !sizes.contains(assignment.substr(0, eq)))
+      throw Error(fmt::format("base.model: '{}' is not key=value with a key of {}", assignment,
+                              sizes.dump()));
+    sizes[assignment.substr(0, eq)] = json::parse(assignment.substr(eq + 1));
+  }
+
+  train::TaskPretrainOptions o;
+  o.family = task;
+  o.corpus = tasks::format_corpus_mix(mix);
+  if (config_.base.steps > 0) o.train.steps = static_cast<int>(config_.base.steps);
+  o.train.seed = config_.seed;
+  o.train.threads = threads_;
+  o.problem_seed = config_.seed;
+  std::string key = hash_text(fmt::format("pretrain|{}|{}|{}|{}|{}|{}", task, o.corpus, sizes.dump(),
+                                          o.train.steps, config_.seed, threads_));
+  TrainedModel base{"base", cache.dir("base") / "model", key};
+  stage(cache, task, "base", "pretrain", key, [&](const fs::path& dir, bool) {
+    write_file_atomically(dir / "model_config.json", sizes.dump(2) + "\n");
+    o.config = (dir / "model_config.json").string();
+    train::pretrain_task(base.dir, o);
+  });
+  return base;
+}
+
+TrainedModel StudyRun::train_rl(StageCache& cache, const std::string& task, const TrainedModel& base,
+                                const std::string& algorithm) {
+  train::RlConfig rl = train::rl_preset(algorithm);
+  for (const std::string& assignment : config_.rl.set) train::apply_rl_assignment(rl, assignment);
+  if (config_.rl.steps > 0) rl.run.steps = config_.rl.steps;
+  rl.run.seed = config_.seed;
+  rl.run.threads = threads_;
+  rl.task.difficulty = config_.difficulty;
+  std::string key = hash_text(fmt::format("rl|{}|{}|{}|{}|{}|{}", base.key, algorithm,
+                                          fmt::join(config_.rl.set, ";"), rl.run.steps,
+                                          config_.seed, threads_));
+  std::string name = "rl-" + algorithm;
+  TrainedModel trained{algorithm, cache.dir(name) / "model", key};
+  stage(cache, task, name, "rl", key, [&](const fs::path&, bool) {
+    train::RlRunOptions run;
+    run.init = base.dir;
+    run.task = task;
+    run.out = trained.dir;
+    run.commit = RLVR_GIT_COMMIT;
+    train::run_rl(rl, run);
+  });
+  return trained;
+}
+
+TrainedModel StudyRun::distill(StageCache& cache, const std::string& task, const TrainedModel& base) {
+  const tasks::TaskFamily& family = tasks::family(task);
+  if (config_.distill.teacher != "strategy")
+    throw Error(fmt::format("distill.teacher: '{}' is not supported by the study yet; use \"strategy\"",
+                            config_.distill.teacher));
+  tasks::CorpusMix mix = tasks::teacher_mix(family);
+  if (config_.difficulty > 0) mix.min_difficulty = mix.max_difficulty = config_.difficulty;
+  train::TaskPretrainOptions o;
+  o.family = task;
+  o.corpus = tasks::format_corpus_mix(mix);
+  o.init = base.dir;
+  o.train.steps = config_.distill.steps > 0 ? static_cast<int>(config_.distill.steps) : 300;
+  o.train.warmup_steps = std::min(o.train.warmup_steps, o.train.steps / 5);
+  o.train.lr = 1e-3;
+  o.train.min_lr = 1e-4;
+  o.train.seed = config_.seed;
+  o.train.threads = threads_;
+  o.problem_seed = config_.seed;
+  std::string key = hash_text(fmt::format("distill|{}|{}|{}|{}|{}", base.key, o.corpus,
+                                          o.train.steps, config_.seed, threads_));
+  TrainedModel student{"distill", cache.dir("distill") / "model", key};
+  stage(cache, task, "distill", "distill", key,
+        [&](const fs::path&, bool) { train::pretrain_task(student.dir, o); });
+  return student;
+}
+
+fs::path StudyRun::sample(StageCache& cache, const std::string& task, const TrainedModel& model) {
+  const tasks::TaskFamily& family = tasks::family(task);
+  const EvalConfig& e = config_.eval;
+  train::TaskSampleOptions o;
+  o.family = task;
+  o.split = tasks::Split::test;
+  o.problems = static_cast<int>(e.problems);
+  o.difficulty = difficulty_of(family);
+  o.problem_seed = config_.seed;
+  o.run.samples_per_problem = static_cast<int>(e.n);
+  o.run.sampling.temperature = e.temperature;
+  o.run.sampling.top_p = e.top_p;
+  if (e.max_tokens > 0) o.run.sampling.max_new_tokens = static_cast<int>(e.max_tokens);
+  o.run.sampling.batch_size = static_cast<int>(e.batch_size);
+  // The same sampling seed for every model: sample j of problem i of two
+  // models share their random draws, which lowers the noise of comparisons.
+  o.run.seed = derive_seed(config_.seed, {0x73616d706c65ULL});
+  o.run.threads = threads_;
+  std::string key = hash_text(fmt::format("sample|{}|{}|{}|{}|{}|{}|{}|{}|{}", model.key, e.problems, e.n,
+                                          e.temperature, e.top_p, e.max_tokens, o.difficulty,
+                                          config_.seed, threads_));
+  std::string name = "samples-" + model.label;
+  fs::path file = cache.dir(name) / "samples.jsonl";
+  stage(cache, task, name, "sample", key,
+        [&](const fs::path&, bool) { train::sample_task(model.dir, o, file); });
+  return file;
+}
+
+// Per-problem counts of samples whose answer is right AND whose every
+// reasoning step checks, as a counts CSV that `analyze` reads.
+bool write_steps_valid_counts(const fs::path& samples, const fs::path& out) {
+  std::map<std::string, std::pair<int64_t, int64_t>> counts;  // id -> (n, correct with valid steps)
+  std::istringstream in(read_file(samples));
+  std::string line;
+  bool checkable = false;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    json row = json::parse(line);
+    std::string id = row["problem_id"].is_string() ? row["problem_id"].get<std::string>() : row["problem_id"].dump();
+    auto& [n, c] = counts[id];
+    ++n;
+    bool valid = row.contains("steps_valid") && row["steps_valid"].is_boolean() && row["steps_valid"].get<bool>();
+    checkable |= valid;
+    if (valid && row.value("correct", false)) ++c;
+  }
+  std::string csv = "problem_id,n,correct\n";
+  for (const auto& [id, nc] : counts) csv += fmt::format("{},{},{}\n", id, nc.first, nc.second);
+  write_file_atomically(out, csv);
+  return checkable;
+}
+
+std::vector<report::TrainingPoint> read_training_curve(const fs::path& metrics, int64_t& k_max) {
+  std::vector<report::TrainingPoint> points;
+  if (!fs::exists(metrics)) return points;
+  std::istringstream in(read_file(metrics));
+  std::string line;
+  while (std::getline(in, line)) {
+    json row = json::parse(line, nullptr, false);
+    if (row.is_discarded() || row.value("kind", "") != "eval") continue;
+    int64_t largest = 1;
+    for (auto it = row.begin(); it != row.end(); ++it)
+      if (it.key().rfind("pass@", 0) == 0) largest = std::max<int64_t>(largest, std::stoll(it.key().substr(5)));
+    k_max = largest;
+    points.push_back({row.value("step", int64_t{0}), row.value("pass@1", 0.0),
+                      row.value(fmt::format("pass@{}", largest), 0.0), row.value("reward", 0.0)});
+  }
+  return points;
+}
+
+metrics::AnalysisOptions analysis_options(const StudyConfig& config, int threads) {
+  metrics::AnalysisOptions a;
+  a.baseline = "base";
+  a.bootstrap = config.eval.bootstrap;
+  a.seed = config.seed;
+  a.threads = threads;
+  return a;
+}
+
+}  // namespace
+
+report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
+  const tasks::TaskFamily& family = tasks::family(task);
+  StageCache cache(options_.out / task);
+
+  TrainedModel base = pretrain_base(cache, task);
+  std::vector<TrainedModel> models = {base};
+  for (const std::string& algorithm : config_.rl.algorithms) models.push_back(train_rl(cache, task, base, algorithm));
+  if (config_.distill.enabled) models.push_back(distill(cache, task, base));
+
+  std::vector<fs::path> sample_files;
+  for (const TrainedModel& m : models) sample_files.push_back(sample(cache, task, m));
+
+  report::TaskStudy study;
+  study.task = task;
+
+  // Analysis: pure and fast, so it is recomputed from the samples every run.
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, std::vector<fs::path>>> inputs, valid_inputs;
+  bool checkable = false;
+  fs::path valid_dir = options_.out / task / "analysis-steps-valid";
+  for (size_t i = 0; i < models.size(); ++i) {
+    inputs.push_back({models[i].label, {sample_files[i]}});
+    fs::path counts = valid_dir / (models[i].label + ".csv");
+    checkable |= write_steps_valid_counts(sample_files[i], counts);
+    valid_inputs.push_back({models[i].label, {counts}});
+  }
+  data::ReadOptions read;
+  read.threads = threads_;
+  study.analysis = metrics::analyze_files(inputs, read, analysis_options(config_, threads_));
+  study.analysis.program = fmt::format("rlvr {} ({})", RLVR_VERSION, RLVR_GIT_COMMIT);
+  fs::path analysis_dir = options_.out / task / "analysis";
+  auto files = metrics::render_analysis_files(study.analysis);
+  report::write_analysis_report(study.analysis, analysis_dir);
+  metrics::write_analysis_files(files, analysis_dir);
+  if (checkable) {
+    study.steps_valid = metrics::analyze_files(valid_inputs, read, analysis_options(config_, threads_));
+    metrics::write_analysis_files(metrics::render_analysis_files(*study.steps_valid), valid_dir);
+  }
+  timings_.push_back({task + "/analyze",
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), false});
+
+  // Perplexity cross-scoring: every model's responses under the base model
+  // and under the model itself.
+  std::string ppl_key = "perplexity";
+  for (const TrainedModel& m : models) ppl_key += "|" + m.key;
+  ppl_key = hash_text(ppl_key + fmt::format("|{}|{}|{}", config_.eval.problems, config_.eval.n, kPerplexityResponses));
+  std::map<std::string, std::string> prompts;
+  for (const tasks::Problem& p : tasks::problem_set(family, tasks::Split::test,
+                                                    static_cast<uint64_t>(config_.eval.problems),
+                                                    difficulty_of(family), config_.seed))
+    prompts[p.id] = p.prompt;
+  stage(cache, task, "perplexity", "perplexity", ppl_key, [&](const fs::path& dir, bool) {
+    json groups = json::array();
+    for (size_t i = 0; i < models.size(); ++i) {
+      std::vector<const TrainedModel*> scorers = {&base};
+      if (models[i].label != "base") scorers.push_back(&models[i]);
+      for (const TrainedModel* scorer : scorers) {
+        std::vector<double> values =
+            score_perplexity(scorer->dir, sample_files[i], prompts, kPerplexityResponses, threads_);
+        groups.push_back({{"scorer", scorer->label}, {"responder", models[i].label}, {"values", values}});
+      }
+    }
+    write_file_atomically(dir / "perplexity.json", groups.dump() + "\n");
+  });
+  json groups = json::parse(read_file(cache.dir("perplexity") / "perplexity.json"));
+  json ppl_medians = json::object();
+  for (const json& g : groups) {
+    report::PerplexityGroup group{g["scorer"], g["responder"], g["values"].get<std::vector<double>>()};
+    std::vector<double> sorted = group.values;
+    std::sort(sorted.begin(), sorted.end());
+    if (!sorted.empty())
+      ppl_medians[fmt::format("PPL_{}(Y_{})", group.scorer, group.responder)] = sorted[sorted.size() / 2];
+    study.perplexity.push_back(std::move(group));
+  }
+
+  for (const TrainedModel& m : models) {
+    if (m.label == "base" || m.label == "distill") continue;
+    report::TrainingCurve curve;
+    curve.model = m.label;
+    curve.points = read_training_curve(m.dir / "metrics.jsonl", curve.k);
+    if (!curve.points.empty()) study.training.push_back(std::move(curve));
+  }
+
+  study.findings = findings_paragraph(study.analysis);
+  json verdicts = json::object();
+  for (const ModelFinding& f : describe_models(study.analysis)) verdicts[f.model] = verdict_name(f.verdict);
+  json valid_pass = json::object();
+  if (study.steps_valid) {
+    for (const ModelSummary& m : study.steps_valid->models) {
+      json curve = json::object();
+      for (const CurvePoint& p : m.pass_at_k) curve[std::to_string(p.k)] = p.value;
+      valid_pass[m.label] = curve;
+    }
+  }
+  section = {{"findings", study.findings},
+             {"verdicts", verdicts},
+             {"perplexity_median", ppl_medians},
+             {"steps_valid_pass_at_k", valid_pass},
+             {"models", [&] {
+                json list = json::array();
+                for (const TrainedModel& m : models) list.push_back({{"label", m.label}, {"checkpoint", m.dir.string()}});
+                return list;
+              }()}};
+  return study;
+}
+
+namespace {
+
+// The headline the command prints: per model pass@1 and pass@k_max, and
+// against the base model crossover k, Delta_SE and the verdict.
+std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
+  std::string out;
+  for (const report::TaskStudy& t : tasks) {
+    const Analysis& a = t.analysis;
+    int64_t k_max = a.ks.empty() ? 1 : a.ks.back();
+    out += fmt::format("\n{}: {} test problems\n", t.task, a.problems);
+    out += fmt::format("  {:<10} {:>8} {:>10} {:>10} {:>9}  {}\n", "model", "pass@1", fmt::format("pass@{}", k_max),
+                       "crossover", "Delta_SE", "against base");
+    std::map<std::string, const Comparison*> by_model;
+    for (const Comparison& c : a.comparisons) by_model[c.model] = &c;
+    std::map<std::string, std::string> verdicts;
+    for (const ModelFinding& f : describe_models(a)) verdicts[f.model] = verdict_name(f.verdict);
+    for (const ModelSummary& m : a.models) {
+      double p1 = m.pass_at_k.empty() ? 0 : m.pass_at_k.front().value;
+      double pk = m.pass_at_k.empty() ? 0 : m.pass_at_k.back().value;
+      const Comparison* c = by_model.count(m.label) ? by_model[m.label] : nullptr;
+      out += fmt::format("  {:<10} {:>8.3f} {:>10.3f} {:>10} {:>9}  {}\n", m.label, p1, pk,
+                         c ? (c->crossover_k ? std::to_string(*c->crossover_k) : "none") : "-",
+                         c ? fmt::format("{:.3f}", c->delta_se) : "-", verdicts.count(m.label) ? verdicts[m.label] : "");
+    }
+  }
+  return out;
+}
+
+// summary.json in the analyze schema: one task's models as they are; with
+// several tasks, labels become "task/model".
+json combined_summary(const std::vector<std::string>& tasks, const fs::path& out) {
+  json summary = {{"models", json::object()}, {"comparisons", json::array()}};
+  for (const std::string& task : tasks) {
+    json one = json::parse(read_file(out / task / "analysis" / "summary.json"));
+    if (tasks.size() == 1) return one;
+    auto prefixed = [&](const std::string& label) { return task + "/" + label; };
+    for (auto& [label, model] : one["models"].items()) summary["models"][prefixed(label)] = model;
+    for (json c : one["comparisons"]) {
+      c["baseline"] = prefixed(c["baseline"]);
+      c["model"] = prefixed(c["model"]);
+      summary["comparisons"].push_back(c);
+    }
+  }
+  return summary;
+}
+
+}  // namespace
+
+StudyOutcome StudyRun::run() {
+  fs::create_directories(options_.out);
+  write_file_atomically(options_.out / "config.toml", config_.source);
+  std::vector<report::TaskStudy> studies;
+  json per_task = json::object();
+  for (const std::string& task : config_.tasks) {
+    tasks::family(task);  // an unknown family fails before any work
+  }
+  for (const std::string& task : config_.tasks) {
+    json section;
+    studies.push_back(run_task(task, section));
+    per_task[task] = section;
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  report::StudyReportInput input;
+  input.name = config_.name;
+  input.tasks = studies;
+  double total = 0;
+  for (const StageTiming& t : timings_) total += t.seconds;
+  input.provenance_summary = fmt::format(
+      "rlvr {} at commit {}\nseed {}, {} threads on {} cores\nconfig: {}\ntotal stage time {:.0f} s",
+      RLVR_VERSION, RLVR_GIT_COMMIT, config_.seed, threads_, std::thread::hardware_concurrency(),
+      (options_.out / "config.toml").string(), total);
+  for (const StageTiming& t : timings_)
+    input.stage_seconds.push_back({t.stage + (t.cached ? " (cached)" : ""), t.seconds});
+  report::write_study_report(input, options_.out);
+  timings_.push_back({"report", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), false});
+
+  json summary = combined_summary(config_.tasks, options_.out);
+  // Timings live in provenance.json: summary.json holds results only, so an
+  // interrupted and resumed study gives the same summary as an uninterrupted one.
+  summary["study"] = {{"name", config_.name}, {"tasks", per_task}, {"seed", config_.seed}, {"threads", threads_}};
+  write_file_atomically(options_.out / "summary.json", summary.dump(2) + "\n");
+  write_provenance(options_.out / "provenance.json", config_.source, config_.seed, threads_, timings_);
+
+  StudyOutcome outcome;
+  outcome.report = options_.out / "report.html";
+  outcome.summary = options_.out / "summary.json";
+  outcome.headline = headline_table(studies);
+  return outcome;
+}
+
+StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options) {
+  return StudyRun(config, options).run();
+}
+
+}  // namespace rlvr::study
