@@ -23,6 +23,11 @@ struct CurvePoint {
 struct ModelSummary {
   std::string label;
   int64_t problems = 0;            // problems this model has samples for
+  // The curves, counts and histogram below are over the problems all models
+  // share (problems_analyzed of them, `samples` samples in all).
+  int64_t problems_analyzed = 0;
+  int64_t samples = 0;
+  std::vector<std::string> files;  // the sample files read, in order
   int64_t n_min = 0, n_max = 0;    // fewest and most samples of one problem
   std::vector<CurvePoint> pass_at_k;
   std::vector<CurvePoint> maj_at_k;  // empty when no extracted answers were given
@@ -40,6 +45,7 @@ struct Comparison {
   int64_t problems = 0;               // problems both models have
   std::optional<int64_t> crossover_k;  // first k from which baseline >= model for good
   double delta_se = 0.0;              // baseline pass@k_max - model pass@1
+  double delta_se_ci_low = 0.0, delta_se_ci_high = 0.0;  // paired bootstrap
   int64_t k_max = 0;
   Coverage coverage;
 };
@@ -56,6 +62,21 @@ struct Analysis {
   // problem id -> counts per model label, for the per-problem table.
   std::map<std::string, std::map<std::string, ProblemCounts>> per_problem;
   std::vector<std::string> notes;  // e.g. "3 problems dropped: missing for model rl"
+
+  // How it was computed, so that a result can be reproduced.
+  std::string baseline;           // label of the model the others are compared with
+  std::vector<int64_t> ks;        // evaluated k, ascending
+  int64_t problems = 0;           // problems all models share (the analysed set)
+  int64_t bootstrap = 0;          // replicates (0: intervals equal the estimates)
+  uint64_t seed = 0;
+  double ci_level = 0.95;
+  int64_t maj_draws = 0;          // Monte Carlo orders per problem for maj@k
+  // model label -> ids of problems other models have and it lacks (dropped).
+  std::map<std::string, std::vector<std::string>> missing_problems;
+  // Provenance: the program that computed it ("rlvr 0.1.0 (commit)", set by
+  // the command line) and how long reading and computing took.
+  std::string program;
+  double read_seconds = 0.0, analysis_seconds = 0.0;
 };
 
 }  // namespace rlvr

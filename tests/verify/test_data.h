@@ -1,0 +1,20 @@
+// Where the tests find ../shared/data; tests that need it skip by name when it is missing.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace rlvr::verify::testing {
+
+inline std::filesystem::path shared_data() {
+  return std::filesystem::path(RLVR_SOURCE_DIR) / ".." / "shared" / "data";
+}
+
+#define RLVR_REQUIRE_FILE(path)                                                              \
+  do {                                                                                       \
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "missing shared data file " << (path); \
+  } while (0)
+
+}  // namespace rlvr::verify::testing
