@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "rlvr/build_info.h"
 #include "rlvr/util/error.h"
 
 namespace rlvr::cli {

@@ -23,11 +23,18 @@ struct CurvePoint {
 struct ModelSummary {
   std::string label;
   int64_t problems = 0;            // problems this model has samples for
+  // The values below are over the problems all models share
+  // (problems_analyzed of them).
   int64_t n_min = 0, n_max = 0;    // fewest and most samples of one problem
   std::vector<CurvePoint> pass_at_k;
   std::vector<CurvePoint> maj_at_k;  // empty when no extracted answers were given
   int64_t solved = 0;                // problems with at least one correct sample
   std::array<int64_t, 10> accuracy_histogram{};  // per-problem c/n in [0,.1),...,[.9,1]
+  // Added fields stay at the end, so that positional initialisation of the
+  // ones above keeps working.
+  int64_t problems_analyzed = 0;
+  int64_t samples = 0;             // samples of the analysed problems
+  std::vector<std::string> files{};  // the sample files read, in order
 };
 
 // Problem ids in each cell of the solved/unsolved table of two models.
@@ -42,6 +49,7 @@ struct Comparison {
   double delta_se = 0.0;              // baseline pass@k_max - model pass@1
   int64_t k_max = 0;
   Coverage coverage;
+  double delta_se_ci_low = 0.0, delta_se_ci_high = 0.0;  // paired bootstrap
 };
 
 // Per-problem sample counts of one model (after merging shards).
@@ -56,6 +64,21 @@ struct Analysis {
   // problem id -> counts per model label, for the per-problem table.
   std::map<std::string, std::map<std::string, ProblemCounts>> per_problem;
   std::vector<std::string> notes;  // e.g. "3 problems dropped: missing for model rl"
+
+  // How it was computed, so that a result can be reproduced.
+  std::string baseline;           // label of the model the others are compared with
+  std::vector<int64_t> ks;        // evaluated k, ascending
+  int64_t problems = 0;           // problems all models share (the analysed set)
+  int64_t bootstrap = 0;          // replicates (0: intervals equal the estimates)
+  uint64_t seed = 0;
+  double ci_level = 0.95;
+  int64_t maj_draws = 0;          // Monte Carlo orders per problem for maj@k
+  // model label -> ids of problems other models have and it lacks (dropped).
+  std::map<std::string, std::vector<std::string>> missing_problems;
+  // Provenance: the program that computed it ("rlvr 0.1.0 (commit)", set by
+  // the command line) and how long reading and computing took.
+  std::string program;
+  double read_seconds = 0.0, analysis_seconds = 0.0;
 };
 
 }  // namespace rlvr

@@ -1,0 +1,68 @@
+// rlvr verify: labels completions with the math answer verifier.
+#include <cstdio>
+
+#include "cli/command.h"
+#include "rlvr/util/error.h"
+#include "rlvr/util/files.h"
+#include "rlvr/verify/labeling.h"
+
+namespace rlvr::cli {
+namespace {
+
+struct VerifyArgs {
+  std::string dataset;
+  std::string problems;
+  std::string format;
+  std::string data_dir;
+  std::string samples;
+  std::string out;
+  std::string percent = "strip";
+  std::vector<std::string> extract;
+  int threads = 1;
+  int precision = 6;
+};
+
+const Registration registration(
+    "verify", "Label completions right or wrong with the math answer verifier (output feeds rlvr analyze)",
+    [](CLI::App& sub) {
+      auto a = std::make_shared<VerifyArgs>();
+      auto* dataset = sub.add_option("--dataset", a->dataset,
+                                     "gold answers from a benchmark: gsm8k, math500, minerva_math, olympiadbench, aime24, amc23");
+      auto* problems = sub.add_option("--problems", a->problems, "gold answers from a problems file (see --format)");
+      dataset->excludes(problems);
+      sub.add_option("--format", a->format, "format of --problems: one of the dataset names (default math500)");
+      sub.add_option("--data-dir", a->data_dir, "shared data folder (default: $RLVR_DATA_DIR or ../shared/data)");
+      sub.add_option("--samples", a->samples, "flat samples (problem_id, completion) or reference rows (idx, gt, code)")
+          ->required();
+      sub.add_option("--out", a->out, "labelled output (JSONL), written atomically")->required();
+      sub.add_option("--threads", a->threads, "worker threads")->check(CLI::Range(1, 256));
+      sub.add_option("--percent", a->percent, "percent policy: strip (28% = 28) or fraction (28% = 0.28)")
+          ->check(CLI::IsMember({"strip", "fraction"}));
+      sub.add_option("--precision", a->precision, "decimal places that count when an answer has a decimal point");
+      sub.add_option("--extract", a->extract, "extraction kinds in order: latex, expr (default both)");
+      sub.callback([a] {
+        std::vector<verify::Problem> golds;
+        if (!a->dataset.empty()) {
+          std::filesystem::path dir = a->data_dir.empty() ? find_data_dir() : std::filesystem::path(a->data_dir);
+          golds = verify::load_dataset(a->dataset, dir);
+        } else if (!a->problems.empty()) {
+          golds = verify::load_problems_file(a->problems, a->format.empty() ? "math500" : a->format);
+        }
+        verify::LabelOptions options;
+        options.threads = a->threads;
+        options.check.precision = a->precision;
+        options.check.percent = a->percent == "fraction" ? verify::PercentPolicy::Fraction : verify::PercentPolicy::Strip;
+        if (!a->extract.empty()) {
+          options.check.extract.clear();
+          for (const auto& k : a->extract) options.check.extract.push_back(verify::parse_extract_kind(k));
+        }
+        verify::LabelSummary s = verify::label_samples(a->samples, a->out, golds, options);
+        std::printf("%s: %zu rows, %zu samples, %zu correct (%.1f%%), %zu undecided -> %s\n", s.format.c_str(), s.rows,
+                    s.samples, s.correct, s.samples ? 100.0 * static_cast<double>(s.correct) / static_cast<double>(s.samples) : 0.0,
+                    s.undecided, a->out.c_str());
+        for (const auto& [reason, count] : s.reasons) std::printf("  %-12s %zu\n", reason.c_str(), count);
+      });
+    });
+
+}  // namespace
+}  // namespace rlvr::cli

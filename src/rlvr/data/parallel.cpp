@@ -1,0 +1,40 @@
+#include "rlvr/data/parallel.h"
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace rlvr::data {
+
+int resolve_threads(int threads) {
+  if (threads > 0) return threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+void parallel_for(int64_t count, int threads, const std::function<void(int64_t)>& fn) {
+  int workers = static_cast<int>(std::min<int64_t>(resolve_threads(threads), std::max<int64_t>(count, 1)));
+  if (workers <= 1) {
+    for (int64_t i = 0; i < count; ++i) fn(i);
+    return;
+  }
+  std::exception_ptr first;
+  std::mutex mutex;
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w) {
+    pool.emplace_back([&, w] {
+      int64_t begin = count * w / workers, end = count * (w + 1) / workers;
+      try {
+        for (int64_t i = begin; i < end; ++i) fn(i);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!first) first = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  if (first) std::rethrow_exception(first);
+}
+
+}  // namespace rlvr::data

@@ -1,0 +1,264 @@
+#include "rlvr/metrics/analyze.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "rlvr/data/parallel.h"
+#include "rlvr/metrics/bootstrap.h"
+#include "rlvr/metrics/boundary.h"
+#include "rlvr/metrics/pass_at_k.h"
+#include "rlvr/metrics/random.h"
+#include "rlvr/util/error.h"
+#include "rlvr/util/progress.h"
+#include "rlvr/util/seed.h"
+
+namespace rlvr::metrics {
+
+namespace {
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string first_ids(const std::vector<std::string>& ids, size_t shown = 5) {
+  std::string out;
+  for (size_t i = 0; i < std::min(shown, ids.size()); ++i) out += (i ? ", " : "") + ids[i];
+  if (ids.size() > shown) out += ", ...";
+  return out;
+}
+
+// One model's counts laid out over the shared problems.
+struct ModelColumns {
+  std::vector<int64_t> n, correct;
+  const data::ModelSamples* samples = nullptr;
+  bool has_answers = false;
+};
+
+}  // namespace
+
+bool natural_less(const std::string& a, const std::string& b) {
+  bool da = all_digits(a), db = all_digits(b);
+  if (da != db) return da;
+  if (da) {
+    size_t za = a.find_first_not_of('0'), zb = b.find_first_not_of('0');
+    std::string_view ta = za == std::string::npos ? "" : std::string_view(a).substr(za);
+    std::string_view tb = zb == std::string::npos ? "" : std::string_view(b).substr(zb);
+    if (ta.size() != tb.size()) return ta.size() < tb.size();
+    if (ta != tb) return ta < tb;
+  }
+  return a < b;
+}
+
+std::vector<int64_t> default_ks(int64_t n_min) {
+  std::vector<int64_t> ks;
+  for (int64_t k = 1; k <= n_min; k *= 2) ks.push_back(k);
+  if (n_min >= 1 && ks.back() != n_min) ks.push_back(n_min);
+  return ks;
+}
+
+Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOptions& options) {
+  if (models.empty()) throw Error("no models to analyse: give at least one --model LABEL=PATH");
+  std::set<std::string> labels;
+  for (const auto& m : models) {
+    if (m.label.empty()) throw Error("a model label is empty");
+    if (!labels.insert(m.label).second) throw Error(fmt::format("model label '{}' is given twice", m.label));
+    if (m.samples.problems.empty()) throw Error(fmt::format("model '{}' has no problems", m.label));
+  }
+  std::string baseline = options.baseline.empty() ? models.front().label : options.baseline;
+  auto base_it = std::find_if(models.begin(), models.end(), [&](const auto& m) { return m.label == baseline; });
+  if (base_it == models.end())
+    throw Error(fmt::format("baseline '{}' is not one of the models ({})", baseline,
+                            fmt::join(labels.begin(), labels.end(), ", ")));
+  if (options.bootstrap < 0) throw Error("--bootstrap must be 0 or more");
+  if (options.maj_draws < 1) throw Error("the number of maj@k draws must be at least 1");
+  if (!(options.ci_level > 0.0 && options.ci_level < 1.0)) throw Error("the interval level must lie in (0, 1)");
+
+  Analysis analysis;
+  analysis.baseline = baseline;
+  analysis.bootstrap = options.bootstrap;
+  analysis.seed = options.seed;
+  analysis.ci_level = options.ci_level;
+  analysis.maj_draws = options.maj_draws;
+
+  // The shared problems, in natural order; what each model lacks.
+  std::set<std::string> all_ids;
+  for (const auto& m : models)
+    for (const auto& [id, p] : m.samples.problems) all_ids.insert(id);
+  std::vector<std::string> shared;
+  for (const auto& id : all_ids) {
+    bool everywhere = std::all_of(models.begin(), models.end(),
+                                  [&](const auto& m) { return m.samples.problems.count(id) > 0; });
+    if (everywhere) shared.push_back(id);
+    else
+      for (const auto& m : models)
+        if (!m.samples.problems.count(id)) analysis.missing_problems[m.label].push_back(id);
+  }
+  std::sort(shared.begin(), shared.end(), natural_less);
+  for (auto& [label, ids] : analysis.missing_problems) {
+    std::sort(ids.begin(), ids.end(), natural_less);
+    analysis.notes.push_back(fmt::format("{} problem(s) dropped from the comparison: missing for model '{}' ({})",
+                                         ids.size(), label, first_ids(ids)));
+  }
+  if (shared.empty()) throw Error("the models share no problem ids; nothing to compare");
+  const int64_t problems = static_cast<int64_t>(shared.size());
+  analysis.problems = problems;
+  if (problems < static_cast<int64_t>(all_ids.size()))
+    analysis.notes.push_back(fmt::format("{} of {} problems are shared by all models and analysed", problems,
+                                         all_ids.size()));
+
+  // Counts over the shared problems.
+  std::vector<ModelColumns> columns(models.size());
+  int64_t n_min = INT64_MAX;
+  for (size_t m = 0; m < models.size(); ++m) {
+    auto& col = columns[m];
+    col.samples = &models[m].samples;
+    col.n.reserve(shared.size());
+    col.correct.reserve(shared.size());
+    col.has_answers = true;
+    for (const auto& id : shared) {
+      const auto& p = models[m].samples.problems.at(id);
+      col.n.push_back(p.n);
+      col.correct.push_back(p.correct);
+      n_min = std::min(n_min, p.n);
+      if (p.samples_without_answer_field() != 0) col.has_answers = false;
+    }
+  }
+
+  // The evaluated k: given (checked against every n) or the default; k = 1
+  // is always there, for pass@1 and Delta_SE.
+  std::vector<int64_t> ks = options.ks.empty() ? default_ks(n_min) : options.ks;
+  ks.push_back(1);
+  std::sort(ks.begin(), ks.end());
+  ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
+  if (ks.front() < 1) throw Error(fmt::format("k = {} is not allowed: every k must be at least 1", ks.front()));
+  for (size_t m = 0; m < models.size(); ++m)
+    for (size_t p = 0; p < shared.size(); ++p)
+      if (columns[m].n[p] < ks.back())
+        throw Error(fmt::format("k = {} is larger than n = {} of problem '{}' of model '{}' (the largest k "
+                                "allowed is the smallest n, {})",
+                                ks.back(), columns[m].n[p], shared[p], models[m].label, n_min));
+  analysis.ks = ks;
+  const int64_t width = static_cast<int64_t>(ks.size());
+
+  // Per-problem values of every curve, side by side: for each model its
+  // pass@k columns, then its maj@k columns when it has answers.
+  std::vector<int64_t> pass_offset(models.size()), maj_offset(models.size(), -1);
+  int64_t total_columns = 0;
+  for (size_t m = 0; m < models.size(); ++m) {
+    pass_offset[m] = total_columns;
+    total_columns += width;
+    if (columns[m].has_answers) {
+      maj_offset[m] = total_columns;
+      total_columns += width;
+    }
+  }
+  std::vector<double> matrix(static_cast<size_t>(problems * total_columns));
+  for (size_t m = 0; m < models.size(); ++m) {
+    std::vector<double> pass = pass_at_k_matrix(columns[m].n, columns[m].correct, ks, options.threads);
+    for (int64_t p = 0; p < problems; ++p)
+      std::copy_n(pass.begin() + p * width, width, matrix.begin() + p * total_columns + pass_offset[m]);
+    if (maj_offset[m] < 0) continue;
+    const uint64_t label_hash = stable_hash(models[m].label);
+    Progress progress(fmt::format("maj@k of {}", models[m].label), problems, "problems");
+    data::parallel_for(problems, options.threads, [&](int64_t p) {
+      const auto& problem = models[m].samples.problems.at(shared[p]);
+      std::vector<AnswerGroup> groups = group_answers(problem.answers, options.answer_key);
+      uint64_t seed = derive_seed(options.seed, {0x6d616a /* "maj" */, label_hash, stable_hash(shared[p])});
+      maj_at_k_row(groups, problem.n, ks, options.maj_draws, seed,
+                   std::span<double>(matrix.data() + p * total_columns + maj_offset[m], static_cast<size_t>(width)));
+      progress.advance();
+    });
+  }
+
+  // Point estimates (means over problems) and bootstrap replicate means.
+  std::vector<double> estimate(static_cast<size_t>(total_columns), 0.0);
+  for (int64_t p = 0; p < problems; ++p)
+    for (int64_t j = 0; j < total_columns; ++j) estimate[j] += matrix[p * total_columns + j];
+  for (auto& e : estimate) e /= static_cast<double>(problems);
+  std::vector<int64_t> blocks(static_cast<size_t>(total_columns / width), width);  // one per curve
+  std::vector<double> means =
+      bootstrap_means(matrix, problems, total_columns, options.bootstrap, options.seed, options.threads, blocks);
+  auto curve = [&](int64_t offset) {
+    std::vector<CurvePoint> points;
+    for (int64_t j = 0; j < width; ++j) {
+      CurvePoint point{ks[j], estimate[offset + j], estimate[offset + j], estimate[offset + j]};
+      if (options.bootstrap > 0) {
+        Interval ci = percentile_interval(means, total_columns, offset + j, options.ci_level);
+        point.ci_low = ci.low;
+        point.ci_high = ci.high;
+      }
+      points.push_back(point);
+    }
+    return points;
+  };
+
+  for (size_t m = 0; m < models.size(); ++m) {
+    const auto& col = columns[m];
+    ModelSummary summary;
+    summary.label = models[m].label;
+    summary.problems = static_cast<int64_t>(models[m].samples.problems.size());
+    summary.problems_analyzed = problems;
+    for (const auto& f : models[m].samples.files) summary.files.push_back(f.string());
+    summary.n_min = *std::min_element(col.n.begin(), col.n.end());
+    summary.n_max = *std::max_element(col.n.begin(), col.n.end());
+    for (int64_t n : col.n) summary.samples += n;
+    summary.pass_at_k = curve(pass_offset[m]);
+    if (maj_offset[m] >= 0) summary.maj_at_k = curve(maj_offset[m]);
+    else if (models[m].samples.has_answers() == false && !models[m].samples.problems.empty())
+      analysis.notes.push_back(fmt::format(
+          "maj@k is not computed for model '{}': some of its samples carry no extracted answer field",
+          models[m].label));
+    summary.solved = std::count_if(col.correct.begin(), col.correct.end(), [](int64_t c) { return c > 0; });
+    summary.accuracy_histogram = accuracy_histogram(col.n, col.correct);
+    analysis.models.push_back(std::move(summary));
+  }
+
+  const size_t b = static_cast<size_t>(base_it - models.begin());
+  for (size_t m = 0; m < models.size(); ++m) {
+    if (m == b) continue;
+    Comparison c;
+    c.baseline = baseline;
+    c.model = models[m].label;
+    c.problems = problems;
+    c.k_max = ks.back();
+    std::vector<double> base_curve(estimate.begin() + pass_offset[b], estimate.begin() + pass_offset[b] + width);
+    std::vector<double> model_curve(estimate.begin() + pass_offset[m], estimate.begin() + pass_offset[m] + width);
+    c.crossover_k = crossover_k(ks, base_curve, model_curve);
+    c.delta_se = delta_se(base_curve.back(), model_curve.front());
+    c.delta_se_ci_low = c.delta_se_ci_high = c.delta_se;
+    if (options.bootstrap > 0) {
+      std::vector<double> gaps;
+      for (int64_t r = 0; r < options.bootstrap; ++r)
+        gaps.push_back(means[r * total_columns + pass_offset[b] + width - 1] - means[r * total_columns + pass_offset[m]]);
+      double tail = (1.0 - options.ci_level) / 2.0;
+      c.delta_se_ci_low = quantile(gaps, tail);
+      c.delta_se_ci_high = quantile(gaps, 1.0 - tail);
+    }
+    c.coverage = coverage(shared, columns[b].correct, columns[m].correct);
+    analysis.comparisons.push_back(std::move(c));
+  }
+
+  for (const auto& m : models)
+    for (const auto& [id, p] : m.samples.problems) analysis.per_problem[id][m.label] = ProblemCounts{p.n, p.correct};
+  if (options.bootstrap == 0) analysis.notes.push_back("bootstrap is off (--bootstrap 0): intervals equal the estimates");
+  return analysis;
+}
+
+Analysis analyze_files(const std::vector<std::pair<std::string, std::vector<std::filesystem::path>>>& models,
+                       const data::ReadOptions& read, const AnalysisOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now();
+  std::vector<ModelInput> inputs;
+  for (const auto& [label, paths] : models) inputs.push_back({label, data::read_model_files(paths, read)});
+  auto read_done = Clock::now();
+  Analysis analysis = analyze_models(inputs, options);
+  analysis.read_seconds = std::chrono::duration<double>(read_done - start).count();
+  analysis.analysis_seconds = std::chrono::duration<double>(Clock::now() - read_done).count();
+  return analysis;
+}
+
+}  // namespace rlvr::metrics

@@ -1,0 +1,157 @@
+#include "rlvr/model/generate.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "rlvr/util/error.h"
+
+namespace rlvr::model {
+
+namespace {
+
+constexpr float kMasked = -std::numeric_limits<float>::infinity();
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return !suffix.empty() && text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Decodes rows [begin, end) of the request together.
+void generate_chunk(Transformer& model, const Tokenizer& tokenizer,
+                    const std::vector<std::vector<int>>& prompts, const std::vector<uint64_t>& seeds,
+                    const SamplingOptions& options, size_t begin, size_t end,
+                    std::vector<Completion>& out, const std::function<void(int64_t)>& on_done) {
+  const ModelConfig& config = model->config();
+  const int64_t n = static_cast<int64_t>(end - begin);
+  int64_t prompt_len = 0;  // longest bos + prompt
+  for (size_t r = begin; r < end; ++r)
+    prompt_len = std::max<int64_t>(prompt_len, 1 + static_cast<int64_t>(prompts[r].size()));
+
+  // Left-padded prompts, per-row positions, and which key slots each row may see.
+  torch::Tensor ids = torch::full({n, prompt_len}, Tokenizer::kPad, torch::kInt64);
+  torch::Tensor pad = torch::empty({n}, torch::kInt64);
+  auto ids_a = ids.accessor<int64_t, 2>();
+  auto pad_a = pad.accessor<int64_t, 1>();
+  std::vector<int64_t> pad_v(n);
+  for (int64_t b = 0; b < n; ++b) {
+    const auto& prompt = prompts[begin + b];
+    int64_t start = prompt_len - 1 - static_cast<int64_t>(prompt.size());
+    pad_a[b] = start;
+    pad_v[b] = start;
+    ids_a[b][start] = Tokenizer::kBos;
+    for (size_t t = 0; t < prompt.size(); ++t) ids_a[b][start + 1 + t] = prompt[t];
+  }
+  // Cache slots: row b's text starts at slot pad_b and may run to position
+  // max_seq_len - 1 of its own, i.e. slot pad_b + max_seq_len - 1.
+  int64_t capacity = 0;
+  for (int64_t b = 0; b < n; ++b)
+    capacity = std::max(capacity, std::min(pad_v[b] + config.max_seq_len, prompt_len + options.max_new_tokens));
+  torch::Tensor slot = torch::arange(capacity, torch::kInt64);
+  torch::Tensor positions = (slot.narrow(0, 0, prompt_len).unsqueeze(0) - pad.unsqueeze(1)).clamp_min(0);
+  torch::Tensor key_bias =
+      torch::zeros({n, capacity}).masked_fill_(slot.unsqueeze(0) < pad.unsqueeze(1), kMasked);
+  // Prefill mask: causal, padding hidden; a padding query sees itself so that
+  // its (unused) row stays finite.
+  torch::Tensor q_idx = slot.narrow(0, 0, prompt_len).view({1, prompt_len, 1});
+  torch::Tensor k_idx = slot.narrow(0, 0, prompt_len).view({1, 1, prompt_len});
+  torch::Tensor allowed = (k_idx <= q_idx) & ((k_idx >= pad.view({n, 1, 1})) | (k_idx == q_idx));
+  torch::Tensor prefill_bias = torch::zeros({n, 1, prompt_len, prompt_len})
+                                   .masked_fill_(allowed.logical_not().unsqueeze(1), kMasked);
+
+  KVCache cache(config, n, capacity);
+  torch::Tensor logits = model->forward(ids, positions, prefill_bias, &cache).select(1, prompt_len - 1);
+
+  std::vector<int64_t> row_of(n);  // batch slot -> request row
+  for (int64_t b = 0; b < n; ++b) row_of[b] = static_cast<int64_t>(begin) + b;
+  std::vector<char> done(n, 0);
+  const int vocab = config.vocab_size;
+  for (int64_t step = 0;; ++step) {
+    torch::Tensor host = logits.contiguous();
+    const float* data = host.data_ptr<float>();
+    const int64_t rows = host.size(0);
+    std::vector<int64_t> next(rows, Tokenizer::kEos);
+    int64_t finished_now = 0;
+    for (int64_t b = 0; b < rows; ++b) {
+      if (done[b]) continue;
+      Completion& c = out[row_of[b]];
+      TokenChoice choice = choose_token(data + b * vocab, vocab, options, seeds[row_of[b]], step);
+      c.tokens.push_back(choice.token);
+      c.token_logprobs.push_back(static_cast<float>(choice.logprob));
+      c.logprob += choice.logprob;
+      next[b] = choice.token;
+      if (choice.token == Tokenizer::kEos && !options.ignore_eos) {
+        c.finish_reason = "eos";
+      } else {
+        c.text += tokenizer.piece(choice.token);
+        for (const auto& s : options.stop)
+          if (ends_with(c.text, s)) c.finish_reason = "stop";
+        // bos + prompt + completion never exceeds max_seq_len tokens.
+        if (c.finish_reason.empty() &&
+            (static_cast<int>(c.tokens.size()) >= options.max_new_tokens ||
+             cache.length - pad_v[b] + 1 >= config.max_seq_len))
+          c.finish_reason = "length";
+      }
+      if (!c.finish_reason.empty()) {
+        done[b] = 1;
+        ++finished_now;
+      }
+    }
+    if (on_done && finished_now) on_done(finished_now);
+    std::vector<int64_t> alive;
+    for (int64_t b = 0; b < rows; ++b)
+      if (!done[b]) alive.push_back(b);
+    if (alive.empty()) break;
+    torch::Tensor next_ids = torch::tensor(next, torch::kInt64);
+    if (static_cast<int64_t>(alive.size()) * 4 <= rows * 3) {  // drop finished rows
+      torch::Tensor keep = torch::tensor(alive, torch::kInt64);
+      cache.keep_rows(keep);
+      pad = pad.index_select(0, keep);
+      std::vector<int64_t> kept_pad;
+      for (int64_t b : alive) kept_pad.push_back(pad_v[b]);
+      pad_v = kept_pad;
+      key_bias = key_bias.index_select(0, keep);
+      next_ids = next_ids.index_select(0, keep);
+      std::vector<int64_t> kept_rows;
+      for (int64_t b : alive) kept_rows.push_back(row_of[b]);
+      row_of = kept_rows;
+      done.assign(alive.size(), 0);
+    }
+    const int64_t batch = next_ids.size(0);
+    const int64_t s = cache.length;
+    torch::Tensor pos = (s - pad).view({batch, 1});
+    torch::Tensor bias = key_bias.narrow(1, 0, s + 1).view({batch, 1, 1, s + 1});
+    logits = model->forward(next_ids.view({batch, 1}), pos, bias, &cache).select(1, 0);
+  }
+}
+
+}  // namespace
+
+std::vector<Completion> generate(Transformer& model, const Tokenizer& tokenizer,
+                                 const std::vector<std::vector<int>>& prompts,
+                                 const std::vector<uint64_t>& seeds, const SamplingOptions& options,
+                                 const std::function<void(int64_t)>& on_done) {
+  if (seeds.size() != prompts.size())
+    throw Error(fmt::format("generate: {} seeds for {} prompts", seeds.size(), prompts.size()));
+  if (options.batch_size <= 0) throw Error("generate: batch_size must be positive");
+  if (options.max_new_tokens <= 0) throw Error("generate: max_new_tokens must be positive");
+  const ModelConfig& config = model->config();
+  for (size_t r = 0; r < prompts.size(); ++r) {
+    if (1 + static_cast<int64_t>(prompts[r].size()) >= config.max_seq_len)
+      throw Error(fmt::format("generate: prompt {} has {} tokens; with bos it leaves no room in "
+                              "the model's context of {}", r, prompts[r].size(), config.max_seq_len));
+    for (int id : prompts[r])
+      if (id < 0 || id >= config.vocab_size)
+        throw Error(fmt::format("generate: prompt {} holds token id {} outside the vocabulary", r, id));
+  }
+  c10::InferenceMode inference;
+  std::vector<Completion> out(prompts.size());
+  for (size_t begin = 0; begin < prompts.size(); begin += options.batch_size) {
+    size_t end = std::min(prompts.size(), begin + options.batch_size);
+    generate_chunk(model, tokenizer, prompts, seeds, options, begin, end, out, on_done);
+  }
+  return out;
+}
+
+}  // namespace rlvr::model

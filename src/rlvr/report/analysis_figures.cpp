@@ -1,0 +1,128 @@
+#include "rlvr/report/analysis_figures.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "rlvr/report/text.h"
+
+namespace rlvr::report {
+
+bool point_has_ci(const CurvePoint& p) {
+  return p.ci_low <= p.ci_high && !(p.ci_low == 0 && p.ci_high == 0 && p.value > 0);
+}
+
+LineSeries curve_series(const std::string& label, const std::vector<CurvePoint>& curve) {
+  LineSeries s{label, {}};
+  bool ci = !curve.empty() && std::all_of(curve.begin(), curve.end(), point_has_ci);
+  for (const auto& p : curve) {
+    LinePoint lp{static_cast<double>(p.k), p.value, std::nullopt, std::nullopt};
+    if (ci) {
+      lp.low = p.ci_low;
+      lp.high = p.ci_high;
+    }
+    s.points.push_back(lp);
+  }
+  return s;
+}
+
+const CurvePoint* point_at(const std::vector<CurvePoint>& curve, int64_t k) {
+  for (const auto& p : curve) if (p.k == k) return &p;
+  return nullptr;
+}
+
+const CurvePoint* last_point(const std::vector<CurvePoint>& curve) {
+  const CurvePoint* best = nullptr;
+  for (const auto& p : curve) if (!best || p.k > best->k) best = &p;
+  return best;
+}
+
+const ModelSummary* find_model(const Analysis& a, const std::string& label) {
+  for (const auto& m : a.models) if (m.label == label) return &m;
+  return nullptr;
+}
+
+Cell curve_cell(const CurvePoint* p) {
+  if (!p) return text_cell("n/a");
+  if (point_has_ci(*p)) return ci_cell(p->value, p->ci_low, p->ci_high, 3);
+  return number_cell(p->value, 3);
+}
+
+std::optional<int64_t> common_k_max(const Analysis& a, bool maj) {
+  std::optional<int64_t> k;
+  for (const auto& m : a.models) {
+    const CurvePoint* p = last_point(maj ? m.maj_at_k : m.pass_at_k);
+    if (!p) continue;
+    if (k && *k != p->k) return std::nullopt;
+    k = p->k;
+  }
+  return k;
+}
+
+LineChart curve_chart(const Analysis& a, bool maj) {
+  LineChart chart;
+  chart.title = maj ? "maj@k by model" : "pass@k by model";
+  chart.x_label = "k (samples per problem, log scale)";
+  chart.y_label = maj ? "maj@k" : "pass@k";
+  double lowest = 1;
+  for (const auto& m : a.models) {
+    const auto& curve = maj ? m.maj_at_k : m.pass_at_k;
+    if (maj && curve.empty()) continue;
+    chart.series.push_back(curve_series(m.label, curve));
+    for (const auto& lp : chart.series.back().points) lowest = std::min(lowest, lp.low.value_or(lp.y));
+  }
+  // Start the axis at the tenth below the lowest curve: curves near the top
+  // stay readable, and the axis labels say where it starts.
+  chart.y_min = std::clamp(std::floor(lowest * 10 - 1e-9) / 10, 0.0, 0.9);
+  if (!maj) {
+    for (const auto& c : a.comparisons) {
+      if (c.crossover_k) {
+        chart.x_markers.push_back({static_cast<double>(*c.crossover_k),
+                                   c.baseline + " \xE2\x89\xA5 " + c.model + " from k = " +
+                                       std::to_string(*c.crossover_k)});
+      }
+    }
+  }
+  return chart;
+}
+
+const std::vector<std::string>& accuracy_bins() {
+  static const std::vector<std::string> kBins = {"[0, .1)",  "[.1, .2)", "[.2, .3)", "[.3, .4)",
+                                                 "[.4, .5)", "[.5, .6)", "[.6, .7)", "[.7, .8)",
+                                                 "[.8, .9)", "[.9, 1]"};
+  return kBins;
+}
+
+BarChart accuracy_histogram_chart(const Analysis& a) {
+  BarChart chart;
+  chart.title = "Per-problem accuracy";
+  chart.x_label = "accuracy c/n of a problem";
+  chart.y_label = "problems";
+  chart.categories = accuracy_bins();
+  for (const auto& m : a.models) {
+    BarSeries s{m.label, {}};
+    for (int64_t v : m.accuracy_histogram) s.values.push_back(static_cast<double>(v));
+    chart.series.push_back(std::move(s));
+  }
+  return chart;
+}
+
+Table per_problem_table(const Analysis& a) {
+  Table t;
+  t.header = {"Problem"};
+  for (const auto& m : a.models) t.header.push_back(m.label + " (correct / n)");
+  for (const auto& [id, counts] : a.per_problem) {
+    std::vector<Cell> row{text_cell(id)};
+    for (const auto& m : a.models) {
+      auto it = counts.find(m.label);
+      if (it == counts.end()) {
+        row.push_back({"\xE2\x80\x94", true, "no samples"});
+      } else {
+        row.push_back({std::to_string(it->second.correct) + " / " + std::to_string(it->second.n), true, ""});
+      }
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+}  // namespace rlvr::report

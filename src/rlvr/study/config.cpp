@@ -1,0 +1,143 @@
+#include "rlvr/study/config.h"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "rlvr/util/error.h"
+#include "rlvr/util/files.h"
+
+namespace rlvr::study {
+
+namespace {
+
+// Reads typed values out of one TOML table and remembers which keys it used,
+// so that leftovers can be reported as unknown.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string file, std::string prefix)
+      : table_(table), file_(std::move(file)), prefix_(std::move(prefix)) {}
+
+  template <typename T>
+  void read(const char* key, T& out) {
+    used_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (!node->is_string()) fail(*node, key, "expected a string");
+      out = *node->value<std::string>();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!node->is_boolean()) fail(*node, key, "expected true or false");
+      out = *node->value<bool>();
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (!node->is_number()) fail(*node, key, "expected a number");
+      out = static_cast<T>(*node->value<double>());
+    } else if constexpr (std::is_integral_v<T>) {
+      if (!node->is_integer()) fail(*node, key, "expected an integer");
+      int64_t v = *node->value<int64_t>();
+      if (v < 0) fail(*node, key, "expected a value >= 0");
+      out = static_cast<T>(v);
+    } else {
+      static_assert(std::is_same_v<T, std::vector<std::string>>);
+      const toml::array* array = node->as_array();
+      if (!array) fail(*node, key, "expected a list of strings");
+      out.clear();
+      for (const toml::node& item : *array) {
+        if (!item.is_string()) fail(item, key, "expected a list of strings");
+        out.push_back(*item.value<std::string>());
+      }
+    }
+  }
+
+  const toml::table* sub_table(const char* key) {
+    used_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) fail(*node, key, "expected a table");
+    return node->as_table();
+  }
+
+  void reject_unknown_keys() const {
+    for (const auto& [key, node] : table_) {
+      if (!used_.count(std::string(key.str()))) fail(node, std::string(key.str()), "unknown key");
+    }
+  }
+
+  [[noreturn]] void fail(const toml::node& node, const std::string& key,
+                         const std::string& problem) const {
+    throw InputError(file_, static_cast<long>(node.source().begin.line), prefix_ + key, problem);
+  }
+
+ private:
+  const toml::table& table_;
+  std::string file_;
+  std::string prefix_;
+  std::set<std::string> used_;
+};
+
+}  // namespace
+
+StudyConfig parse_study_config(std::string_view text, const std::string& file_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file_name);
+  } catch (const toml::parse_error& e) {
+    throw InputError(file_name, static_cast<long>(e.source().begin.line), "",
+                     std::string(e.description()));
+  }
+  StudyConfig config;
+  config.source = std::string(text);
+  TableReader top(root, file_name, "");
+  auto section = [&](const char* name, auto&& read_fields) {
+    if (const toml::table* table = top.sub_table(name)) {
+      TableReader reader(*table, file_name, std::string(name) + ".");
+      read_fields(reader);
+      reader.reject_unknown_keys();
+    }
+  };
+  section("study", [&](TableReader& r) {
+    r.read("name", config.name);
+    r.read("tasks", config.tasks);
+    r.read("seed", config.seed);
+    r.read("threads", config.threads);
+    r.read("difficulty", config.difficulty);
+  });
+  section("base", [&](TableReader& r) {
+    r.read("steps", config.base.steps);
+    r.read("corpus", config.base.corpus);
+    r.read("model", config.base.model);
+  });
+  section("rl", [&](TableReader& r) {
+    r.read("algorithms", config.rl.algorithms);
+    r.read("steps", config.rl.steps);
+    r.read("set", config.rl.set);
+  });
+  section("distill", [&](TableReader& r) {
+    r.read("enabled", config.distill.enabled);
+    r.read("teacher", config.distill.teacher);
+    r.read("steps", config.distill.steps);
+  });
+  section("eval", [&](TableReader& r) {
+    r.read("problems", config.eval.problems);
+    r.read("n", config.eval.n);
+    r.read("temperature", config.eval.temperature);
+    r.read("top_p", config.eval.top_p);
+    r.read("max_tokens", config.eval.max_tokens);
+    r.read("bootstrap", config.eval.bootstrap);
+    r.read("batch_size", config.eval.batch_size);
+  });
+  top.reject_unknown_keys();
+  if (config.tasks.empty()) throw InputError(file_name, 0, "study.tasks", "name at least one task family");
+  if (config.eval.n < 1) throw InputError(file_name, 0, "eval.n", "expected at least 1 sample");
+  if (config.eval.problems < 1) throw InputError(file_name, 0, "eval.problems", "expected at least 1 problem");
+  if (config.eval.top_p <= 0 || config.eval.top_p > 1)
+    throw InputError(file_name, 0, "eval.top_p", "expected a value in (0, 1]");
+  return config;
+}
+
+StudyConfig load_study_config(const std::filesystem::path& path) {
+  return parse_study_config(read_file(path), path.string());
+}
+
+}  // namespace rlvr::study

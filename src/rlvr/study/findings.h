@@ -1,0 +1,35 @@
+// The plain-language paragraph above a study's figures: for each model
+// compared with the base model, does it expand the reasoning boundary (solve
+// problems the base never samples correctly, higher pass@k at large k) or only
+// sharpen it (higher pass@1, same or lower large-k ceiling)? Generated from
+// the numbers so that the words can never disagree with the figures.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rlvr/metrics/analysis.h"
+
+namespace rlvr::study {
+
+enum class BoundaryVerdict {
+  expands,        // higher at large k beyond the confidence bands, with new problems solved
+  sharpens,       // higher pass@1, large-k ceiling not above the base's
+  shrinks,        // lower at both ends
+  indistinct,     // differences within the confidence bands
+};
+
+struct ModelFinding {
+  std::string model;
+  BoundaryVerdict verdict = BoundaryVerdict::indistinct;
+  std::string sentence;
+};
+
+std::vector<ModelFinding> describe_models(const Analysis& analysis);
+
+// One paragraph: a sentence per compared model and a closing summary.
+std::string findings_paragraph(const Analysis& analysis);
+
+const char* verdict_name(BoundaryVerdict verdict);
+
+}  // namespace rlvr::study

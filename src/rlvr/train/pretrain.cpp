@@ -1,0 +1,262 @@
+#include "rlvr/train/pretrain.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <cstdio>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "rlvr/model/checkpoint.h"
+#include "rlvr/train/pretrain_batch.h"
+#include "rlvr/util/error.h"
+#include "rlvr/util/files.h"
+#include "rlvr/util/progress.h"
+#include "rlvr/util/seed.h"
+
+namespace fs = std::filesystem;
+using namespace rlvr::model;
+
+namespace rlvr::train {
+
+double pretrain_lr(const PretrainOptions& o, int64_t step) {
+  if (step < o.warmup_steps) return o.lr * static_cast<double>(step + 1) / o.warmup_steps;
+  double span = std::max<int64_t>(1, o.steps - o.warmup_steps);
+  double progress = std::min(1.0, static_cast<double>(step - o.warmup_steps) / span);
+  return o.min_lr + 0.5 * (o.lr - o.min_lr) * (1.0 + std::cos(M_PI * progress));
+}
+
+// Rows of `row_len` tokens packed with whole documents, drawn with
+// replacement by a hash of (seed, step, k): a resumed run sees exactly the
+// batches it would have seen. Each document keeps its own positions (from 0)
+// and sees only itself, so packing changes nothing but the padding saved.
+PackedBatch pack_batch(const std::vector<std::vector<int>>& docs, int rows, int64_t row_len, uint64_t seed,
+                 int64_t step) {
+  PackedBatch b;
+  b.inputs = torch::full({rows, row_len}, Tokenizer::kPad, torch::kInt64);
+  b.targets = torch::full({rows, row_len}, -100, torch::kInt64);
+  b.positions = torch::zeros({rows, row_len}, torch::kInt64);
+  torch::Tensor doc_id = torch::empty({rows, row_len}, torch::kInt64);
+  auto in = b.inputs.accessor<int64_t, 2>();
+  auto out = b.targets.accessor<int64_t, 2>();
+  auto pos = b.positions.accessor<int64_t, 2>();
+  auto id = doc_id.accessor<int64_t, 2>();
+  uint64_t k = 0;
+  int64_t next_id = 0;
+  for (int r = 0; r < rows; ++r) {
+    int64_t used = 0;
+    while (true) {
+      uint64_t h = derive_seed(seed, {0x70726574ULL, static_cast<uint64_t>(step), k});
+      const auto& seq = docs[h % docs.size()];
+      const int64_t len = static_cast<int64_t>(seq.size());
+      if (used + len > row_len && used > 0) break;  // starts the next row
+      ++k;
+      for (int64_t t = 0; t < len; ++t) {
+        in[r][used + t] = seq[t];
+        pos[r][used + t] = t;
+        id[r][used + t] = next_id;
+        if (t + 1 < len) out[r][used + t] = seq[t + 1];
+      }
+      b.tokens += len - 1;
+      used += len;
+      ++next_id;
+    }
+    for (int64_t t = used; t < row_len; ++t) id[r][t] = -1 - t;  // padding: each slot on its own
+  }
+  torch::Tensor same = doc_id.unsqueeze(2) == doc_id.unsqueeze(1);  // [B, T, T]
+  torch::Tensor causal = torch::ones({row_len, row_len}, torch::kBool).tril();
+  b.bias = torch::zeros({rows, 1, row_len, row_len})
+               .masked_fill_((same & causal).logical_not().unsqueeze(1),
+                             -std::numeric_limits<float>::infinity());
+  return b;
+}
+
+namespace {
+
+std::string run_settings(const ModelConfig& config, const Tokenizer& tokenizer, const PretrainOptions& o,
+                         size_t documents) {
+  nlohmann::ordered_json j;
+  j["model"] = nlohmann::json::parse(config_to_json(config));
+  j["alphabet"] = tokenizer.alphabet();
+  j["steps"] = o.steps;
+  j["batch_size"] = o.batch_size;
+  j["lr"] = o.lr;
+  j["min_lr"] = o.min_lr;
+  j["warmup_steps"] = o.warmup_steps;
+  j["weight_decay"] = o.weight_decay;
+  j["clip_norm"] = o.clip_norm;
+  j["seed"] = o.seed;
+  j["documents"] = documents;
+  j["loss"] = "all tokens after bos";
+  j["run"] = nlohmann::json::parse(o.settings_json);
+  return j.dump(2) + "\n";
+}
+
+// Keeps the metrics lines of steps up to `step` (a resumed run rewrites what
+// came after its checkpoint) and drops a torn last line.
+void trim_metrics(const fs::path& file, int64_t step) {
+  if (!fs::exists(file)) return;
+  std::istringstream in(read_file(file));
+  std::string line, kept;
+  while (std::getline(in, line)) {
+    try {
+      auto j = nlohmann::json::parse(line);
+      if (j.value("step", int64_t{0}) <= step) kept += line + "\n";
+    } catch (const nlohmann::json::exception&) {
+      std::fprintf(stderr, "pretrain: dropped a torn line of %s\n", file.c_str());
+    }
+  }
+  write_file_atomically(file, kept);
+}
+
+bool has_eval_at(const fs::path& file, int64_t step) {
+  std::istringstream in(read_file(file));
+  std::string line;
+  while (std::getline(in, line)) {
+    try {
+      auto j = nlohmann::json::parse(line);
+      if (j.contains("eval") && j.value("step", int64_t{-1}) == step) return true;
+    } catch (const nlohmann::json::exception&) {
+    }
+  }
+  return false;
+}
+
+void append_line(const fs::path& file, const std::string& line) {
+  std::FILE* f = std::fopen(file.c_str(), "a");
+  if (!f) throw Error(fmt::format("{}: cannot append", file.string()));
+  std::fputs((line + "\n").c_str(), f);
+  std::fflush(f);
+  std::fclose(f);
+}
+
+}  // namespace
+
+PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer& tokenizer,
+                        const std::vector<PretrainDocument>& documents, const PretrainOptions& o,
+                        const PretrainEvaluator& evaluate) {
+  auto start_time = std::chrono::steady_clock::now();
+  if (o.steps <= 0 || o.batch_size <= 0) throw Error("pretrain: steps and batch size must be positive");
+  set_threads(o.threads);
+  config.vocab_size = tokenizer.vocab_size();
+  config.validate("model config");
+
+  std::vector<std::vector<int>> docs;
+  size_t too_long = 0;
+  for (const auto& d : documents) {
+    std::vector<int> seq{Tokenizer::kBos};
+    for (int id : tokenizer.encode(d.prompt + d.completion)) seq.push_back(id);
+    seq.push_back(Tokenizer::kEos);
+    if (static_cast<int>(seq.size()) > config.max_seq_len) {
+      ++too_long;
+      continue;
+    }
+    docs.push_back(std::move(seq));
+  }
+  if (too_long)
+    std::fprintf(stderr, "pretrain: skipped %zu of %zu documents longer than the context of %d\n",
+                 too_long, documents.size(), config.max_seq_len);
+  if (docs.empty()) throw Error("pretrain: no documents fit the model's context");
+
+  fs::create_directories(out);
+  const fs::path settings_file = out / "pretrain.json", state_file = out / "training_state.safetensors",
+                 metrics_file = out / "metrics.jsonl";
+  const std::string settings = run_settings(config, tokenizer, o, documents.size());
+  Transformer model = make_transformer(config, derive_seed(o.seed, {0x696e6974ULL}));
+  AdamW optimizer(model->named_weights(), AdamWOptions{0.9, 0.95, 1e-8, o.weight_decay});
+  PretrainResult result;
+  int64_t step = 0;
+  double loss_sum = 0, norm_sum = 0;  // over the open log interval
+  int64_t tokens_sum = 0, interval = 0;
+  if (fs::exists(state_file)) {
+    if (!fs::exists(settings_file) || read_file(settings_file) != settings)
+      throw Error(fmt::format("{} holds a run with other settings (see {}); choose another --out "
+                              "or remove it", out.string(), settings_file.string()));
+    TrainingState state = load_training_state(state_file, model, optimizer);
+    step = state.step;
+    auto extra = nlohmann::json::parse(state.extra_json);
+    loss_sum = extra.value("loss_sum", 0.0);
+    norm_sum = extra.value("norm_sum", 0.0);
+    tokens_sum = extra.value("tokens_sum", int64_t{0});
+    interval = extra.value("interval", int64_t{0});
+    result.resumed_from = step;
+    trim_metrics(metrics_file, step);
+    std::fprintf(stderr, "pretrain: resuming %s at step %lld of %d\n", out.c_str(),
+                 static_cast<long long>(step), o.steps);
+  } else {
+    write_file_atomically(settings_file, settings);
+    write_file_atomically(metrics_file, "");
+  }
+
+  // The open log interval's sums travel with the checkpoint so that a resumed
+  // run logs the same figures as an uninterrupted one.
+  auto save = [&](int64_t at) {
+    save_model(out, model, tokenizer);
+    nlohmann::json extra = {{"loss_sum", loss_sum}, {"norm_sum", norm_sum},
+                            {"tokens_sum", tokens_sum}, {"interval", interval}};
+    save_training_state(state_file, model, optimizer, {at, extra.dump()});
+  };
+  auto run_eval = [&](int64_t at) {
+    if (!evaluate) return;
+    model->eval();
+    auto figures = evaluate(model, at);
+    model->train();
+    nlohmann::ordered_json j;
+    j["step"] = at;
+    j["eval"] = figures;
+    append_line(metrics_file, j.dump());
+    result.final_eval = figures;
+  };
+
+  Progress progress("pretrain", o.steps, "steps");
+  progress.advance(step);
+  auto interval_start = std::chrono::steady_clock::now();
+  const auto params = optimizer.params();
+  while (step < o.steps) {
+    PackedBatch batch = pack_batch(docs, o.batch_size, config.max_seq_len, o.seed, step);
+    const int64_t B = batch.inputs.size(0), T = batch.inputs.size(1);
+    torch::Tensor logits = model->forward(batch.inputs, batch.positions, batch.bias);
+    torch::Tensor loss = torch::nn::functional::cross_entropy(
+        logits.reshape({B * T, config.vocab_size}), batch.targets.reshape({B * T}),
+        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+    optimizer.zero_grad();
+    loss.backward();
+    double norm = clip_grad_norm(params, o.clip_norm);
+    const double lr = pretrain_lr(o, step);
+    optimizer.step(lr);
+    ++step;
+    progress.advance();
+    loss_sum += loss.item<double>();
+    norm_sum += norm;
+    tokens_sum += batch.tokens;
+    ++interval;
+    if (step % o.log_every == 0 || step == o.steps) {
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - interval_start).count();
+      nlohmann::ordered_json j;
+      j["step"] = step;
+      j["loss"] = loss_sum / interval;
+      j["lr"] = lr;
+      j["grad_norm"] = norm_sum / interval;
+      j["tokens_per_s"] = secs > 0 ? tokens_sum / secs : 0.0;
+      append_line(metrics_file, j.dump());
+      result.final_loss = loss_sum / interval;
+      loss_sum = norm_sum = 0;
+      tokens_sum = interval = 0;
+      interval_start = std::chrono::steady_clock::now();
+    }
+    if (o.eval_every > 0 && step % o.eval_every == 0 && step != o.steps) run_eval(step);
+    if (step % o.checkpoint_every == 0 || step == o.steps) save(step);
+  }
+  progress.finish();
+  // The final weights' evaluation (also when a run killed right after its
+  // last save is started again).
+  if (!has_eval_at(metrics_file, o.steps)) run_eval(o.steps);
+  result.steps_done = step;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  return result;
+}
+
+}  // namespace rlvr::train

@@ -1,0 +1,89 @@
+#include "rlvr/verify/cases.h"
+
+#include <chrono>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "rlvr/util/error.h"
+#include "rlvr/util/files.h"
+
+namespace rlvr::verify {
+
+using nlohmann::json;
+
+CheckOptions case_options(const std::string& file, long line, const void* json_row, const CheckOptions& defaults) {
+  const json& row = *static_cast<const json*>(json_row);
+  CheckOptions o = defaults;
+  if (row.contains("extract")) {
+    if (!row["extract"].is_array()) throw InputError(file, line, "extract", "expected a list of \"latex\"/\"expr\"");
+    o.extract.clear();
+    for (const auto& k : row["extract"]) {
+      if (!k.is_string()) throw InputError(file, line, "extract", "expected strings \"latex\" or \"expr\"");
+      try {
+        o.extract.push_back(parse_extract_kind(k.get<std::string>()));
+      } catch (const Error& e) {
+        throw InputError(file, line, "extract", e.what());
+      }
+    }
+  }
+  if (row.contains("precision")) {
+    if (!row["precision"].is_number_integer()) throw InputError(file, line, "precision", "expected an integer number of decimal places");
+    o.precision = row["precision"].get<int>();
+  }
+  if (row.contains("strict")) {
+    if (!row["strict"].is_boolean()) throw InputError(file, line, "strict", "expected true or false");
+    o.strict = row["strict"].get<bool>();
+  }
+  if (row.contains("allow_set_relation_comp")) {
+    if (!row["allow_set_relation_comp"].is_boolean())
+      throw InputError(file, line, "allow_set_relation_comp", "expected true or false");
+    o.allow_set_relation = row["allow_set_relation_comp"].get<bool>();
+  }
+  return o;
+}
+
+CaseSummary check_cases(const std::filesystem::path& in, const CheckOptions& defaults) {
+  const std::string file = in.string();
+  std::string content = read_file(in);
+  std::istringstream lines(content);
+  std::string text;
+  long line = 0;
+  CaseSummary summary;
+  while (std::getline(lines, text)) {
+    ++line;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json row;
+    try {
+      row = json::parse(text);
+    } catch (const json::parse_error& e) {
+      throw InputError(file, line, "", std::string("not valid JSON: ") + e.what());
+    }
+    if (!row.is_object()) throw InputError(file, line, "", "expected a JSON object");
+    for (const char* field : {"gold", "pred"}) {
+      if (!row.contains(field)) throw InputError(file, line, field, "missing");
+      if (!row[field].is_string()) throw InputError(file, line, field, "expected a string");
+    }
+    CheckOptions options = case_options(file, line, &row, defaults);
+    auto start = std::chrono::steady_clock::now();
+    Verdict v = check(row["gold"].get<std::string>(), row["pred"].get<std::string>(), options);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    row["equivalent"] = v.equivalent;
+    row["reason"] = v.reason;
+    if (!v.detail.empty()) row["detail"] = v.detail;
+    row["gold_norm"] = v.gold_norm;
+    row["pred_norm"] = v.pred_norm;
+    row["micros"] = micros;
+    ++summary.cases;
+    if (row.contains("expected")) {
+      if (!row["expected"].is_boolean()) throw InputError(file, line, "expected", "expected true or false");
+      ++summary.with_expected;
+      if (row["expected"].get<bool>() == v.equivalent) ++summary.agreed;
+      else summary.disagreements.push_back(static_cast<size_t>(line));
+    }
+    summary.out_lines.push_back(row.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+  return summary;
+}
+
+}  // namespace rlvr::verify

@@ -1,0 +1,138 @@
+#include "rlvr/verify/datasets.h"
+
+#include <cmath>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "rlvr/util/error.h"
+#include "rlvr/util/files.h"
+#include "rlvr/verify/extract.h"
+
+namespace rlvr::verify {
+
+using nlohmann::json;
+
+namespace {
+
+struct Row {
+  const json& j;
+  const std::string& file;
+  long line;
+
+  const json& field(const char* name) const {
+    if (!j.contains(name) || j[name].is_null()) throw InputError(file, line, name, "missing");
+    return j[name];
+  }
+  std::string text(const char* name) const {
+    const json& v = field(name);
+    if (!v.is_string()) throw InputError(file, line, name, "expected a string");
+    return v.get<std::string>();
+  }
+  // An id written as a number or a string.
+  std::string id(const char* name) const {
+    const json& v = field(name);
+    if (v.is_number_integer()) return std::to_string(v.get<long long>());
+    if (v.is_string()) return v.get<std::string>();
+    throw InputError(file, line, name, "expected an integer or a string id");
+  }
+};
+
+std::string number_text(double x) {
+  if (std::isfinite(x) && std::floor(x) == x && std::fabs(x) < 1e15) return fmt::format("{}", static_cast<long long>(x));
+  return fmt::format("{}", x);
+}
+
+std::string strip_dollars(std::string s) {
+  while (!s.empty() && (s.front() == '$' || s.front() == ' ')) s.erase(s.begin());
+  while (!s.empty() && (s.back() == '$' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+Problem read_problem(const Row& r, const std::string& format) {
+  Problem p;
+  if (format == "gsm8k") {
+    p.id = r.id("idx");
+    p.prompt = r.text("question");
+    p.solution = r.text("answer");
+    auto gold = gsm8k_gold(p.solution);
+    if (!gold) throw InputError(r.file, r.line, "answer", "expected the gold answer after \"####\"");
+    p.gold = *gold;
+  } else if (format == "math500") {
+    p.id = r.id("unique_id");
+    p.prompt = r.text("problem");
+    p.solution = r.text("solution");
+    p.gold = r.text("answer");
+  } else if (format == "minerva_math") {
+    p.id = r.id("idx");
+    p.prompt = r.text("problem");
+    p.solution = r.text("solution");
+    auto gold = last_boxed(p.solution);
+    if (!gold) throw InputError(r.file, r.line, "solution", "expected a \\boxed{} answer in the solution");
+    p.gold = *gold;
+  } else if (format == "olympiadbench") {
+    p.id = r.id("id");
+    p.prompt = r.text("question");
+    const json& answers = r.field("final_answer");
+    if (!answers.is_array() || answers.empty()) throw InputError(r.file, r.line, "final_answer", "expected a non-empty list of strings");
+    for (const auto& a : answers) {
+      if (!a.is_string()) throw InputError(r.file, r.line, "final_answer", "expected a list of strings");
+      if (!p.gold.empty()) p.gold += ", ";
+      p.gold += strip_dollars(a.get<std::string>());
+    }
+  } else if (format == "aime24") {
+    p.id = r.id("id");
+    p.prompt = r.text("problem");
+    const json& a = r.field("answer");
+    p.gold = a.is_number() ? number_text(a.get<double>()) : r.text("answer");
+  } else if (format == "amc23") {
+    p.id = r.id("id");
+    p.prompt = r.text("question");
+    const json& a = r.field("answer");
+    if (a.is_number()) p.gold = number_text(a.get<double>());
+    else p.gold = r.text("answer");
+  } else {
+    throw Error("unknown dataset format '" + format + "' (expected one of gsm8k, math500, minerva_math, olympiadbench, aime24, amc23)");
+  }
+  return p;
+}
+
+}  // namespace
+
+const std::vector<std::string>& dataset_names() {
+  static const std::vector<std::string> names = {"gsm8k", "math500", "minerva_math", "olympiadbench", "aime24", "amc23"};
+  return names;
+}
+
+std::vector<Problem> load_problems_file(const std::filesystem::path& path, const std::string& format) {
+  const std::string file = path.string();
+  std::istringstream lines(read_file(path));
+  std::vector<Problem> problems;
+  std::string text;
+  long line = 0;
+  while (std::getline(lines, text)) {
+    ++line;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json j;
+    try {
+      j = json::parse(text);
+    } catch (const json::parse_error& e) {
+      throw InputError(file, line, "", std::string("not valid JSON: ") + e.what());
+    }
+    if (!j.is_object()) throw InputError(file, line, "", "expected a JSON object");
+    problems.push_back(read_problem(Row{j, file, line}, format));
+  }
+  if (problems.empty()) throw InputError(file, 0, "", "no problems in file");
+  return problems;
+}
+
+std::vector<Problem> load_dataset(const std::string& name, const std::filesystem::path& data_dir) {
+  bool known = false;
+  for (const auto& n : dataset_names()) known = known || n == name;
+  if (!known) throw Error("unknown dataset '" + name + "' (expected one of gsm8k, math500, minerva_math, olympiadbench, aime24, amc23)");
+  if (data_dir.empty()) throw Error("no data directory: set RLVR_DATA_DIR or pass --data-dir");
+  return load_problems_file(data_dir / "benchmarks" / name / "test.jsonl", name);
+}
+
+}  // namespace rlvr::verify

@@ -1,0 +1,87 @@
+// The rlvr program itself: exit codes and the files it writes. Skipped when
+// build/rlvr has not been built.
+#include <cstdlib>
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "../data/temp_dir.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path binary() { return fs::path(RLVR_BINARY_DIR) / "rlvr"; }
+
+int run(const std::string& args, const fs::path& log) {
+  std::string command = fmt::format("\"{}\" {} > \"{}\" 2>&1", binary().string(), args, log.string());
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string samples(int problems, int n, int shift) {
+  std::string text;
+  for (int p = 0; p < problems; ++p)
+    for (int s = 0; s < n; ++s)
+      text += fmt::format("{{\"problem_id\": {}, \"sample_id\": {}, \"correct\": {}, \"answer\": \"{}\"}}\n", p, s,
+                          (p * 7 + s * shift) % 5 == 0 ? "true" : "false", s % 3);
+  return text;
+}
+
+}  // namespace
+
+TEST(Cli, AnalyzeWritesEveryFile) {
+  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  TempDir dir;
+  auto base = dir.write("base.jsonl", samples(20, 16, 1));
+  auto rl = dir.write("rl.jsonl", samples(20, 16, 2));
+  auto out = dir.path() / "out";
+  int code = run(fmt::format("analyze --model base={} --model rl={} --bootstrap 100 --seed 1 --out {}", base.string(),
+                             rl.string(), out.string()),
+                 dir.path() / "log.txt");
+  ASSERT_EQ(code, 0) << rlvr::read_file(dir.path() / "log.txt");
+  for (const char* f : {"summary.json", "pass_at_k.csv", "per_problem.csv", "coverage.csv", "maj_at_k.csv",
+                        "pass_at_k.svg", "accuracy_histogram.svg", "report.html"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  auto summary = nlohmann::json::parse(rlvr::read_file(out / "summary.json"));
+  EXPECT_EQ(summary["models"]["base"]["n_min"], 16);
+  EXPECT_EQ(summary["settings"]["k"], nlohmann::json({1, 2, 4, 8, 16}));
+  std::string log = rlvr::read_file(dir.path() / "log.txt");
+  EXPECT_NE(log.find("crossover k"), std::string::npos) << log;
+  EXPECT_NE(log.find("report.html"), std::string::npos) << log;
+}
+
+TEST(Cli, BadInputFailsAndWritesNothing) {
+  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  TempDir dir;
+  auto good = dir.write("good.jsonl", samples(5, 4, 1));
+  auto bad = dir.write("bad.jsonl", samples(5, 4, 1) + "{\"problem_id\": 3, \"correct\": 2}\n");
+  auto out = dir.path() / "out";
+  auto log = dir.path() / "log.txt";
+  EXPECT_EQ(run(fmt::format("analyze --model a={} --model b={} --out {}", good.string(), bad.string(), out.string()), log), 1);
+  std::string message = rlvr::read_file(log);
+  EXPECT_NE(message.find(bad.string() + ":21: field 'correct'"), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(out));
+  // k larger than n is refused, naming the problem.
+  EXPECT_EQ(run(fmt::format("analyze --model a={} --k 1,8 --out {}", good.string(), out.string()), log), 1);
+  EXPECT_NE(rlvr::read_file(log).find("k = 8 is larger than n = 4"), std::string::npos) << rlvr::read_file(log);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, DemoWritesSamplesAndReport) {
+  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  TempDir dir;
+  auto out = dir.path() / "demo";
+  ASSERT_EQ(run(fmt::format("demo --out {} --problems 40 --samples 32 --bootstrap 50", out.string()),
+                dir.path() / "log.txt"),
+            0)
+      << rlvr::read_file(dir.path() / "log.txt");
+  EXPECT_TRUE(fs::exists(out / "samples" / "base.jsonl"));
+  EXPECT_TRUE(fs::exists(out / "samples" / "rl.jsonl"));
+  EXPECT_TRUE(fs::exists(out / "report.html"));
+  auto summary = nlohmann::json::parse(rlvr::read_file(out / "summary.json"));
+  EXPECT_EQ(summary["models"]["rl"]["problems"], 40);
+  EXPECT_TRUE(summary["models"]["rl"].contains("maj_at_k"));
+}

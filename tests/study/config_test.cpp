@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+
+#include "rlvr/study/config.h"
+#include "rlvr/util/error.h"
+
+using rlvr::study::parse_study_config;
+
+namespace {
+std::string error_of(const std::string& text) {
+  try {
+    parse_study_config(text, "cfg.toml");
+  } catch (const rlvr::InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST(StudyConfig, ReadsEverySection) {
+  auto c = parse_study_config(R"(
+[study]
+name = "q"
+tasks = ["countdown", "arith"]
+seed = 7
+threads = 2
+[base]
+steps = 100
+corpus = "careful=1"
+model = ["layers=2"]
+[rl]
+algorithms = ["grpo", "rloo"]
+steps = 5
+set = ["lr=1e-5"]
+[distill]
+enabled = false
+steps = 3
+[eval]
+problems = 10
+n = 8
+temperature = 0.6
+top_p = 0.95
+)",
+                              "cfg.toml");
+  EXPECT_EQ(c.name, "q");
+  EXPECT_EQ(c.tasks, (std::vector<std::string>{"countdown", "arith"}));
+  EXPECT_EQ(c.seed, 7u);
+  EXPECT_EQ(c.base.steps, 100);
+  EXPECT_EQ(c.base.model, std::vector<std::string>{"layers=2"});
+  EXPECT_EQ(c.rl.algorithms.size(), 2u);
+  EXPECT_FALSE(c.distill.enabled);
+  EXPECT_EQ(c.eval.n, 8);
+  EXPECT_DOUBLE_EQ(c.eval.temperature, 0.6);
+  EXPECT_DOUBLE_EQ(c.eval.top_p, 0.95);
+}
+
+TEST(StudyConfig, UnknownKeyNamesLineAndKey) {
+  EXPECT_EQ(error_of("[study]\ntasks = [\"a\"]\n[eval]\nsamples = 3\n"),
+            "cfg.toml:4: field 'eval.samples': unknown key");
+}
+
+TEST(StudyConfig, WrongTypeNamesLineAndKey) {
+  EXPECT_EQ(error_of("[study]\ntasks = [\"a\"]\nseed = \"one\"\n"),
+            "cfg.toml:3: field 'study.seed': expected an integer");
+}
+
+TEST(StudyConfig, SyntaxErrorNamesLine) {
+  EXPECT_NE(error_of("[study]\ntasks = [\"a\"\n").find("cfg.toml:"), std::string::npos);
+}
+
+TEST(StudyConfig, TasksAreRequired) {
+  EXPECT_EQ(error_of("[study]\nname = \"x\"\n"),
+            "cfg.toml: field 'study.tasks': name at least one task family");
+}

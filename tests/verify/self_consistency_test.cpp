@@ -1,0 +1,194 @@
+// The reference solutions of the benchmarks agree with their own gold answers:
+// a verifier that fails here would mark correct completions wrong.
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "rlvr/verify/datasets.h"
+#include "rlvr/verify/equivalence.h"
+#include "rlvr/verify/extract.h"
+#include "test_data.h"
+
+namespace rlvr::verify {
+namespace {
+
+using testing::shared_data;
+
+TEST(SelfConsistency, Math500BoxedSolutionMatchesAnswerField) {
+  RLVR_REQUIRE_FILE(shared_data() / "benchmarks/math500/test.jsonl");
+  auto problems = load_dataset("math500", shared_data());
+  ASSERT_EQ(problems.size(), 500u);
+  CheckOptions options;
+  size_t agreed = 0;
+  for (const auto& p : problems) {
+    auto boxed = last_boxed(p.solution);
+    ASSERT_TRUE(boxed) << p.id;
+    Verdict v = compare_answers(p.gold, *boxed, options);
+    if (v.equivalent) ++agreed;
+    else ADD_FAILURE() << p.id << ": gold '" << p.gold << "' vs boxed '" << *boxed << "': " << v.reason << " " << v.detail;
+  }
+  EXPECT_EQ(agreed, 500u);
+}
+
+TEST(SelfConsistency, Math500AnswerFoundInWholeSolution) {
+  RLVR_REQUIRE_FILE(shared_data() / "benchmarks/math500/test.jsonl");
+  // The full solution, as a completion, is judged correct against the answer field.
+  size_t agreed = 0;
+  auto problems = load_dataset("math500", shared_data());
+  for (const auto& p : problems) {
+    Verdict v = check(p.gold, p.solution, CheckOptions{});
+    if (v.equivalent) ++agreed;
+    else ADD_FAILURE() << p.id << ": " << v.reason << " gold " << v.gold_norm << " pred " << v.pred_norm << " (" << v.pred_answer << ")";
+  }
+  EXPECT_EQ(agreed, 500u);
+}
+
+TEST(SelfConsistency, Gsm8kGoldParsesAndMatchesItsRenderings) {
+  RLVR_REQUIRE_FILE(shared_data() / "benchmarks/gsm8k/test.jsonl");
+  auto problems = load_dataset("gsm8k", shared_data());
+  ASSERT_EQ(problems.size(), 1319u);
+  CheckOptions options;
+  for (const auto& p : problems) {
+    // The whole reference solution (ending in "#### N") judged against N.
+    Verdict whole = check(p.gold, p.solution, options);
+    EXPECT_TRUE(whole.equivalent) << p.id << ": " << p.gold << " " << whole.reason << " " << whole.pred_answer;
+    // N written with thousands separators and boxed.
+    std::string grouped = p.gold;
+    size_t dot = grouped.find('.');
+    size_t int_end = dot == std::string::npos ? grouped.size() : dot;
+    size_t first_digit = grouped[0] == '-' ? 1 : 0;
+    for (long i = static_cast<long>(int_end) - 3; i > static_cast<long>(first_digit); i -= 3) grouped.insert(static_cast<size_t>(i), ",");
+    Verdict boxed = check(p.gold, fmt::format("So the total is \\boxed{{{}}}.", grouped), options);
+    EXPECT_TRUE(boxed.equivalent) << p.id << ": " << p.gold << " vs " << grouped << " " << boxed.reason;
+    Verdict plain = check(p.gold, fmt::format("The answer is {} dollars.", grouped), options);
+    EXPECT_TRUE(plain.equivalent) << p.id << ": " << p.gold << " vs " << grouped << " " << plain.reason;
+  }
+}
+
+TEST(SelfConsistency, MinervaBoxedAnswerMatchesItsRerenderings) {
+  RLVR_REQUIRE_FILE(shared_data() / "benchmarks/minerva_math/test.jsonl");
+  auto problems = load_dataset("minerva_math", shared_data());
+  ASSERT_EQ(problems.size(), 272u);
+  CheckOptions options;
+  size_t agreed = 0;
+  for (const auto& p : problems) {
+    Verdict solution = check(p.gold, p.solution, options);
+    Verdict sentence = check(p.gold, "Final Answer: The final answer is $" + p.gold + "$. I hope it is correct.", options);
+    Verdict boxed = check("\\boxed{" + p.gold + "}", "Thus we get \\boxed{ " + p.gold + " }.", options);
+    if (solution.equivalent && sentence.equivalent && boxed.equivalent) ++agreed;
+    else
+      ADD_FAILURE() << p.id << ": '" << p.gold << "' solution=" << solution.reason << " sentence=" << sentence.reason
+                    << "/" << sentence.pred_answer << " boxed=" << boxed.reason;
+  }
+  EXPECT_EQ(agreed, problems.size());
+}
+
+TEST(SelfConsistency, EveryDatasetLoadsWithGoldAnswers) {
+  for (const auto& name : dataset_names()) {
+    RLVR_REQUIRE_FILE(shared_data() / "benchmarks" / name / "test.jsonl");
+    auto problems = load_dataset(name, shared_data());
+    EXPECT_FALSE(problems.empty()) << name;
+    for (const auto& p : problems) {
+      EXPECT_FALSE(p.id.empty()) << name;
+      EXPECT_FALSE(p.prompt.empty()) << name << " " << p.id;
+      EXPECT_FALSE(p.gold.empty()) << name << " " << p.id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rlvr::verify
+
+namespace rlvr::verify {
+namespace {
+
+// Every gold answer of the math benchmarks parses into a tree (none falls back
+// to comparing strings), except the ones listed with the reason.
+TEST(SelfConsistency, GoldAnswersParse) {
+  size_t total = 0, failed = 0;
+  for (const std::string name : {"math500", "minerva_math", "olympiadbench", "aime24", "amc23", "gsm8k"}) {
+    auto path = testing::shared_data() / "benchmarks" / name / "test.jsonl";
+    RLVR_REQUIRE_FILE(path);
+    for (const auto& p : load_dataset(name, testing::shared_data())) {
+      ++total;
+      ParseResult r = parse_answer(p.gold, ParseOptions{});
+      if (!r.expr) {
+        ++failed;
+        std::printf("  %s %s: '%s': %s\n", name.c_str(), p.id.c_str(), p.gold.c_str(), r.error.c_str());
+      }
+    }
+  }
+  std::printf("%zu of %zu gold answers parse\n", total - failed, total);
+  EXPECT_LE(failed, total / 50) << "more than 2% of gold answers do not parse";
+}
+
+}  // namespace
+}  // namespace rlvr::verify
+
+namespace rlvr::verify {
+namespace {
+
+std::string frac_as_slash(const std::string& s) {
+  std::string out;
+  size_t i = 0;
+  auto group = [&](size_t& p, std::string& content) {
+    if (p >= s.size() || s[p] != '{') return false;
+    int level = 0;
+    size_t start = p + 1;
+    for (; p < s.size(); ++p) {
+      if (s[p] == '{') ++level;
+      else if (s[p] == '}' && --level == 0) {
+        content = s.substr(start, p - start);
+        ++p;
+        return true;
+      }
+    }
+    return false;
+  };
+  while (i < s.size()) {
+    if (s.compare(i, 6, "\\frac{") == 0) {
+      size_t p = i + 5;
+      std::string a, b;
+      if (group(p, a) && group(p, b)) {
+        size_t last = out.find_last_not_of(' ');
+        bool mixed_number = last != std::string::npos && out[last] >= '0' && out[last] <= '9';
+        out += (mixed_number ? "+(" : "(") + frac_as_slash(a) + ")/(" + frac_as_slash(b) + ")";
+        i = p;
+        continue;
+      }
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+// MATH500 golds against rewritten forms a grader must accept, and against
+// the gold plus one, which it must reject.
+TEST(SelfConsistency, Math500GoldsAgainstRewrittenForms) {
+  RLVR_REQUIRE_FILE(testing::shared_data() / "benchmarks/math500/test.jsonl");
+  size_t failures = 0;
+  for (const auto& p : load_dataset("math500", testing::shared_data())) {
+    const std::string& g = p.gold;
+    std::string spaced;
+    for (char c : g) {
+      spaced += c;
+      if (c == ',' || c == '+' || c == '=') spaced += ' ';
+    }
+    std::string dfrac = g;
+    for (size_t k = 0; (k = dfrac.find("\\frac", k)) != std::string::npos; k += 6) dfrac.replace(k, 5, "\\dfrac");
+    for (const std::string& variant : {frac_as_slash(g), dfrac, " " + spaced + " "}) {
+      Verdict v = compare_answers(g, variant, CheckOptions{});
+      if (!v.equivalent) {
+        ++failures;
+        ADD_FAILURE() << p.id << ": '" << g << "' vs '" << variant << "': " << v.reason << " " << v.detail;
+      }
+    }
+    Verdict wrong = compare_answers(g, g + "+1", CheckOptions{});
+    if (wrong.equivalent) ADD_FAILURE() << p.id << ": '" << g << "' accepted '" << g << "+1'";
+  }
+  EXPECT_EQ(failures, 0u);
+}
+
+}  // namespace
+}  // namespace rlvr::verify
