@@ -1,0 +1,328 @@
+#include "rlvr/train/rl_config.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <variant>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "rlvr/util/error.h"
+
+namespace rlvr::train {
+
+namespace {
+
+using FieldPtr = std::variant<int64_t*, uint64_t*, double*, bool*, std::string*>;
+
+struct Field {
+  const char* key;
+  const char* description;
+  std::function<FieldPtr(RlConfig&)> get;
+};
+
+// One row per option: the single place that maps a key to its member.
+const std::vector<Field>& fields() {
+  static const std::vector<Field> table = {
+      {"advantage.estimator", "gae | grpo | rloo | reinforce_pp | reinforce_pp_baseline | remax",
+       [](RlConfig& c) -> FieldPtr { return &c.advantage.estimator; }},
+      {"advantage.gamma", "discount of GAE and of REINFORCE++'s return-to-go",
+       [](RlConfig& c) -> FieldPtr { return &c.advantage.gamma; }},
+      {"advantage.lambda", "GAE lambda", [](RlConfig& c) -> FieldPtr { return &c.advantage.lambda; }},
+      {"advantage.eps", "GRPO: A = (s - mean) / (std + eps)",
+       [](RlConfig& c) -> FieldPtr { return &c.advantage.eps; }},
+      {"advantage.norm_by_std", "GRPO: divide by the group's std (false: Dr. GRPO)",
+       [](RlConfig& c) -> FieldPtr { return &c.advantage.norm_by_std; }},
+      {"rollout.prompts_per_step", "prompts in one rollout batch",
+       [](RlConfig& c) -> FieldPtr { return &c.rollout.prompts_per_step; }},
+      {"rollout.group_size", "samples per prompt (G)",
+       [](RlConfig& c) -> FieldPtr { return &c.rollout.group_size; }},
+      {"rollout.max_response_tokens", "longest response sampled",
+       [](RlConfig& c) -> FieldPtr { return &c.rollout.max_response_tokens; }},
+      {"rollout.temperature", "sampling temperature of rollouts",
+       [](RlConfig& c) -> FieldPtr { return &c.rollout.temperature; }},
+      {"rollout.top_p", "nucleus sampling of rollouts (1 = off)",
+       [](RlConfig& c) -> FieldPtr { return &c.rollout.top_p; }},
+      {"reward.format_reward", "added to the score when an answer could be extracted",
+       [](RlConfig& c) -> FieldPtr { return &c.reward.format_reward; }},
+      {"reward.overlong", "DAPO overlong shaping on/off",
+       [](RlConfig& c) -> FieldPtr { return &c.reward.overlong_enabled; }},
+      {"reward.overlong_max_len", "L_max of overlong shaping (0: rollout.max_response_tokens)",
+       [](RlConfig& c) -> FieldPtr { return &c.reward.overlong_max_len; }},
+      {"reward.overlong_buffer", "B of overlong shaping (0: L_max / 5)",
+       [](RlConfig& c) -> FieldPtr { return &c.reward.overlong_buffer; }},
+      {"reward.overlong_factor", "penalty factor of overlong shaping",
+       [](RlConfig& c) -> FieldPtr { return &c.reward.overlong_factor; }},
+      {"dynamic_sampling.enabled", "DAPO: drop groups whose scores are all equal, resample",
+       [](RlConfig& c) -> FieldPtr { return &c.dynamic_sampling.enabled; }},
+      {"dynamic_sampling.max_rounds", "generation rounds per step at most",
+       [](RlConfig& c) -> FieldPtr { return &c.dynamic_sampling.max_rounds; }},
+      {"loss.clip_low", "ratio clipped below at 1 - clip_low",
+       [](RlConfig& c) -> FieldPtr { return &c.loss.clip_low; }},
+      {"loss.clip_high", "ratio clipped above at 1 + clip_high",
+       [](RlConfig& c) -> FieldPtr { return &c.loss.clip_high; }},
+      {"loss.dual_clip_c", "dual clip: for A < 0 the loss is at most -c * A (> 1)",
+       [](RlConfig& c) -> FieldPtr { return &c.loss.dual_clip_c; }},
+      {"loss.agg_mode",
+       "token-mean | seq-mean-token-sum | seq-mean-token-mean | seq-mean-token-sum-norm",
+       [](RlConfig& c) -> FieldPtr { return &c.loss.agg_mode; }},
+      {"loss.norm_length", "divisor of seq-mean-token-sum-norm (0: rollout.max_response_tokens)",
+       [](RlConfig& c) -> FieldPtr { return &c.loss.norm_length; }},
+      {"loss.entropy_coef", "entropy bonus: loss -= coef * entropy",
+       [](RlConfig& c) -> FieldPtr { return &c.loss.entropy_coef; }},
+      {"kl.mode", "none | reward (per-token penalty in the reward) | loss (added loss term)",
+       [](RlConfig& c) -> FieldPtr { return &c.kl.mode; }},
+      {"kl.estimator", "k1 | k2 | k3 with d = logp - logp_ref",
+       [](RlConfig& c) -> FieldPtr { return &c.kl.estimator; }},
+      {"kl.coef", "KL coefficient (beta)", [](RlConfig& c) -> FieldPtr { return &c.kl.coef; }},
+      {"value.clip", "value clip: V within V_old +- clip",
+       [](RlConfig& c) -> FieldPtr { return &c.value.clip; }},
+      {"value.coef", "weight of the value loss", [](RlConfig& c) -> FieldPtr { return &c.value.coef; }},
+      {"value.lr", "learning rate of the value head",
+       [](RlConfig& c) -> FieldPtr { return &c.value.lr; }},
+      {"optim.lr", "policy learning rate (AdamW)", [](RlConfig& c) -> FieldPtr { return &c.optim.lr; }},
+      {"optim.beta1", "AdamW beta1", [](RlConfig& c) -> FieldPtr { return &c.optim.beta1; }},
+      {"optim.beta2", "AdamW beta2", [](RlConfig& c) -> FieldPtr { return &c.optim.beta2; }},
+      {"optim.weight_decay", "AdamW weight decay",
+       [](RlConfig& c) -> FieldPtr { return &c.optim.weight_decay; }},
+      {"optim.warmup_steps", "RL steps of linear learning-rate warm-up",
+       [](RlConfig& c) -> FieldPtr { return &c.optim.warmup_steps; }},
+      {"optim.grad_clip", "global gradient-norm clip (0: off)",
+       [](RlConfig& c) -> FieldPtr { return &c.optim.grad_clip; }},
+      {"optim.epochs", "update passes over each rollout batch",
+       [](RlConfig& c) -> FieldPtr { return &c.optim.epochs; }},
+      {"optim.minibatch_prompts", "prompts (with all their samples) per optimiser step",
+       [](RlConfig& c) -> FieldPtr { return &c.optim.minibatch_prompts; }},
+      {"eval.every", "steps between held-out evaluations (0: start and end only)",
+       [](RlConfig& c) -> FieldPtr { return &c.eval.every; }},
+      {"eval.problems", "held-out problems per evaluation",
+       [](RlConfig& c) -> FieldPtr { return &c.eval.problems; }},
+      {"eval.samples", "samples per held-out problem (pass@k for k up to this)",
+       [](RlConfig& c) -> FieldPtr { return &c.eval.samples; }},
+      {"eval.temperature", "sampling temperature of evaluation",
+       [](RlConfig& c) -> FieldPtr { return &c.eval.temperature; }},
+      {"eval.top_p", "nucleus sampling of evaluation", [](RlConfig& c) -> FieldPtr { return &c.eval.top_p; }},
+      {"run.steps", "RL steps (rollout batches)", [](RlConfig& c) -> FieldPtr { return &c.run.steps; }},
+      {"run.seed", "seed of all randomness", [](RlConfig& c) -> FieldPtr { return &c.run.seed; }},
+      {"run.threads", "CPU threads", [](RlConfig& c) -> FieldPtr { return &c.run.threads; }},
+      {"run.checkpoint_every", "steps between checkpoints (0: at the end only)",
+       [](RlConfig& c) -> FieldPtr { return &c.run.checkpoint_every; }},
+  };
+  return table;
+}
+
+const Field* find_field(std::string_view key) {
+  for (const Field& f : fields())
+    if (key == f.key) return &f;
+  return nullptr;
+}
+
+const char* type_name(const FieldPtr& p) {
+  return std::visit(
+      [](auto* ptr) -> const char* {
+        using T = std::remove_pointer_t<decltype(ptr)>;
+        if constexpr (std::is_same_v<T, bool>) return "bool";
+        else if constexpr (std::is_same_v<T, double>) return "float";
+        else if constexpr (std::is_same_v<T, std::string>) return "string";
+        else return "int";
+      },
+      p);
+}
+
+std::string trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t");
+  size_t e = s.find_last_not_of(" \t");
+  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
+}
+
+template <typename Int>
+bool parse_int(const std::string& text, Int& out) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool parse_double(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtod(text.c_str(), &end);
+  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(out);
+}
+
+std::string known_keys() {
+  std::string all;
+  for (const Field& f : fields()) all += std::string(all.empty() ? "" : ", ") + f.key;
+  return all;
+}
+
+}  // namespace
+
+int64_t RlConfig::resolved_norm_length() const {
+  return loss.norm_length > 0 ? loss.norm_length : rollout.max_response_tokens;
+}
+
+int64_t RlConfig::resolved_overlong_max_len() const {
+  return reward.overlong_max_len > 0 ? reward.overlong_max_len : rollout.max_response_tokens;
+}
+
+int64_t RlConfig::resolved_overlong_buffer() const {
+  return reward.overlong_buffer > 0 ? reward.overlong_buffer
+                                    : std::max<int64_t>(1, resolved_overlong_max_len() / 5);
+}
+
+// Sets one option; returns what was wrong (empty on success).
+static std::string try_set_option(RlConfig& config, const std::string& key, const std::string& text) {
+  const Field* field = find_field(key);
+  if (!field) return "unknown option; known options: " + known_keys();
+  FieldPtr ptr = field->get(config);
+  bool ok = std::visit(
+      [&](auto* p) -> bool {
+        using T = std::remove_pointer_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          if (text == "true" || text == "1" || text == "on") return *p = true, true;
+          if (text == "false" || text == "0" || text == "off") return *p = false, true;
+          return false;
+        } else if constexpr (std::is_same_v<T, double>) {
+          return parse_double(text, *p);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          *p = text;
+          return true;
+        } else {
+          return parse_int(text, *p);
+        }
+      },
+      ptr);
+  if (!ok) return fmt::format("expected {} value, got \"{}\"", type_name(ptr), text);
+  return {};
+}
+
+void set_rl_option(RlConfig& config, std::string_view key_in, std::string_view value_in,
+                   const std::string& source) {
+  std::string key = trim(key_in);
+  std::string problem = try_set_option(config, key, trim(value_in));
+  if (!problem.empty()) throw InputError(source, 0, key, problem);
+}
+
+void apply_rl_assignment(RlConfig& config, std::string_view assignment) {
+  size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos)
+    throw InputError("--set", 0, std::string(assignment), "expected key=value");
+  set_rl_option(config, assignment.substr(0, eq), assignment.substr(eq + 1));
+}
+
+std::string rl_option_value(const RlConfig& config_in, std::string_view key) {
+  RlConfig config = config_in;
+  const Field* field = find_field(key);
+  if (!field) throw InputError("option", 0, std::string(key), "unknown option");
+  return std::visit(
+      [](auto* p) -> std::string {
+        using T = std::remove_pointer_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, bool>) return *p ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::string>) return *p;
+        else if constexpr (std::is_same_v<T, double>) return fmt::format("{}", *p);
+        else return std::to_string(*p);
+      },
+      field->get(config));
+}
+
+std::vector<RlOptionKey> rl_option_keys() {
+  RlConfig scratch;
+  std::vector<RlOptionKey> out;
+  for (const Field& f : fields()) out.push_back({f.key, type_name(f.get(scratch)), f.description});
+  return out;
+}
+
+std::string rl_config_json(const RlConfig& config_in) {
+  RlConfig config = config_in;
+  nlohmann::ordered_json j;
+  j["algorithm"] = config.algorithm;
+  for (const Field& f : fields())
+    std::visit([&](auto* p) { j[f.key] = *p; }, f.get(config));
+  return j.dump();
+}
+
+void apply_rl_config_file(RlConfig& config, const std::filesystem::path& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    throw InputError(path.string(), static_cast<long>(e.source().begin.line), "",
+                     std::string("TOML syntax: ") + std::string(e.description()));
+  }
+  if (auto algo = root["algorithm"].value<std::string>()) {
+    config = rl_preset(*algo);
+  } else if (root.contains("algorithm")) {
+    throw InputError(path.string(), 0, "algorithm", "expected a string preset name");
+  }
+  // Flatten nested tables into dotted keys, keeping each node's source line.
+  std::function<void(const toml::table&, const std::string&)> walk =
+      [&](const toml::table& table, const std::string& prefix) {
+        for (const auto& [k, node] : table) {
+          std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+          if (key == "algorithm") continue;
+          long line = static_cast<long>(node.source().begin.line);
+          if (const toml::table* sub = node.as_table()) {
+            walk(*sub, key);
+            continue;
+          }
+          std::string text;
+          if (auto s = node.value_exact<std::string>()) text = *s;
+          else if (auto b = node.value_exact<bool>()) text = *b ? "true" : "false";
+          else if (auto i = node.value_exact<int64_t>()) text = std::to_string(*i);
+          else if (auto d = node.value_exact<double>()) text = fmt::format("{}", *d);
+          else throw InputError(path.string(), line, key, "expected a string, number or boolean");
+          std::string problem = try_set_option(config, key, text);
+          if (!problem.empty()) throw InputError(path.string(), line, key, problem);
+        }
+      };
+  walk(root, "");
+  validate(config);
+}
+
+void validate(const RlConfig& c) {
+  auto fail = [](const char* key, const std::string& problem) {
+    throw InputError("config", 0, key, problem);
+  };
+  auto one_of = [&](const char* key, const std::string& v, std::initializer_list<const char*> ok) {
+    for (const char* o : ok)
+      if (v == o) return;
+    std::string list;
+    for (const char* o : ok) list += std::string(list.empty() ? "" : ", ") + o;
+    fail(key, fmt::format("expected one of {}, got \"{}\"", list, v));
+  };
+  one_of("advantage.estimator", c.advantage.estimator,
+         {"gae", "grpo", "rloo", "reinforce_pp", "reinforce_pp_baseline", "remax"});
+  one_of("loss.agg_mode", c.loss.agg_mode,
+         {"token-mean", "seq-mean-token-sum", "seq-mean-token-mean", "seq-mean-token-sum-norm"});
+  one_of("kl.mode", c.kl.mode, {"none", "reward", "loss"});
+  one_of("kl.estimator", c.kl.estimator, {"k1", "k2", "k3"});
+  if (c.rollout.prompts_per_step < 1) fail("rollout.prompts_per_step", "expected >= 1");
+  if (c.rollout.group_size < 1) fail("rollout.group_size", "expected >= 1");
+  if (c.rollout.max_response_tokens < 1) fail("rollout.max_response_tokens", "expected >= 1");
+  if (c.rollout.temperature < 0) fail("rollout.temperature", "expected >= 0");
+  if (c.rollout.top_p <= 0 || c.rollout.top_p > 1) fail("rollout.top_p", "expected in (0, 1]");
+  if (c.loss.clip_low < 0 || c.loss.clip_low >= 1) fail("loss.clip_low", "expected in [0, 1)");
+  if (c.loss.clip_high < 0) fail("loss.clip_high", "expected >= 0");
+  if (c.loss.dual_clip_c <= 1) fail("loss.dual_clip_c", "expected > 1");
+  if (c.loss.norm_length < 0) fail("loss.norm_length", "expected >= 0");
+  if (c.reward.overlong_buffer < 0) fail("reward.overlong_buffer", "expected >= 0");
+  if (c.reward.overlong_enabled && c.resolved_overlong_buffer() > c.resolved_overlong_max_len())
+    fail("reward.overlong_buffer", "expected at most the overlong L_max");
+  if (c.dynamic_sampling.max_rounds < 1) fail("dynamic_sampling.max_rounds", "expected >= 1");
+  if (c.value.clip <= 0) fail("value.clip", "expected > 0");
+  if (c.optim.lr <= 0) fail("optim.lr", "expected > 0");
+  if (c.optim.epochs < 1) fail("optim.epochs", "expected >= 1");
+  if (c.optim.minibatch_prompts < 1) fail("optim.minibatch_prompts", "expected >= 1");
+  if (c.optim.grad_clip < 0) fail("optim.grad_clip", "expected >= 0");
+  if (c.optim.warmup_steps < 0) fail("optim.warmup_steps", "expected >= 0");
+  if (c.eval.samples < 1) fail("eval.samples", "expected >= 1");
+  if (c.eval.problems < 0) fail("eval.problems", "expected >= 0");
+  if (c.run.steps < 0) fail("run.steps", "expected >= 0");
+  if (c.run.threads < 1) fail("run.threads", "expected >= 1");
+}
+
+}  // namespace rlvr::train
