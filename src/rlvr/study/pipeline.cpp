@@ -24,6 +24,7 @@
 #include "rlvr/study/stage_cache.h"
 #include "rlvr/tasks/corpus.h"
 #include "rlvr/tasks/task.h"
+#include "rlvr/train/distill.h"
 #include "rlvr/train/rl_config.h"
 #include "rlvr/train/rl_run.h"
 #include "rlvr/train/task_runs.h"
@@ -182,28 +183,21 @@ TrainedModel StudyRun::train_rl(StageCache& cache, const std::string& task, cons
 }
 
 TrainedModel StudyRun::distill(StageCache& cache, const std::string& task, const TrainedModel& base) {
-  const tasks::TaskFamily& family = tasks::family(task);
-  if (config_.distill.teacher != "strategy")
-    throw Error(fmt::format("distill.teacher: '{}' is not supported by the study yet; use \"strategy\"",
-                            config_.distill.teacher));
-  tasks::CorpusMix mix = tasks::teacher_mix(family);
-  if (config_.difficulty > 0) mix.min_difficulty = mix.max_difficulty = config_.difficulty;
-  train::TaskPretrainOptions o;
+  train::DistillOptions o;
   o.family = task;
-  o.corpus = tasks::format_corpus_mix(mix);
-  o.init = base.dir;
-  o.train.steps = config_.distill.steps > 0 ? static_cast<int>(config_.distill.steps) : 300;
-  o.train.warmup_steps = std::min(o.train.warmup_steps, o.train.steps / 5);
-  o.train.lr = 1e-3;
-  o.train.min_lr = 1e-4;
+  o.init = base.dir.string();
+  o.teacher = config_.distill.teacher;
+  o.difficulty = config_.difficulty;
+  o.problem_seed = config_.seed;
+  o.train = train::default_distill_training();
+  if (config_.distill.steps > 0) o.train.steps = static_cast<int>(config_.distill.steps);
   o.train.seed = config_.seed;
   o.train.threads = threads_;
-  o.problem_seed = config_.seed;
-  std::string key = hash_text(fmt::format("distill|{}|{}|{}|{}|{}", base.key, o.corpus,
-                                          o.train.steps, config_.seed, threads_));
+  std::string key = hash_text(fmt::format("distill|{}|{}|{}|{}|{}", base.key, o.teacher, o.train.steps,
+                                          config_.seed, threads_));
   TrainedModel student{"distill", cache.dir("distill") / "model", key};
   stage(cache, task, "distill", "distill", key,
-        [&](const fs::path&, bool) { train::pretrain_task(student.dir, o); });
+        [&](const fs::path&, bool) { train::distill_task(student.dir, o); });
   return student;
 }
 

@@ -91,6 +91,7 @@ std::string run_settings(const ModelConfig& config, const Tokenizer& tokenizer, 
   j["seed"] = o.seed;
   j["documents"] = documents;
   j["loss"] = "all tokens after bos";
+  j["init"] = o.init;
   j["run"] = nlohmann::json::parse(o.settings_json);
   return j.dump(2) + "\n";
 }
@@ -141,6 +142,15 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
   auto start_time = std::chrono::steady_clock::now();
   if (o.steps <= 0 || o.batch_size <= 0) throw Error("pretrain: steps and batch size must be positive");
   set_threads(o.threads);
+  // Fine-tuning starts from a checkpoint's weights and keeps its sizes.
+  Transformer model{nullptr};
+  if (!o.init.empty()) {
+    LoadedModel start = load_model(o.init);
+    if (start.tokenizer.alphabet() != tokenizer.alphabet())
+      throw Error(fmt::format("{}: the checkpoint's alphabet differs from the task's", o.init));
+    config = start.model->config();
+    model = start.model;
+  }
   config.vocab_size = tokenizer.vocab_size();
   config.validate("model config");
 
@@ -165,7 +175,7 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
   const fs::path settings_file = out / "pretrain.json", state_file = out / "training_state.safetensors",
                  metrics_file = out / "metrics.jsonl";
   const std::string settings = run_settings(config, tokenizer, o, documents.size());
-  Transformer model = make_transformer(config, derive_seed(o.seed, {0x696e6974ULL}));
+  if (!model) model = make_transformer(config, derive_seed(o.seed, {0x696e6974ULL}));
   AdamW optimizer(model->named_weights(), AdamWOptions{0.9, 0.95, 1e-8, o.weight_decay});
   PretrainResult result;
   int64_t step = 0;

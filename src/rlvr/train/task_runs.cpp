@@ -47,14 +47,13 @@ PretrainResult pretrain_task(const fs::path& out, const TaskPretrainOptions& opt
                                                 : tasks::parse_corpus_mix(family, options.corpus, "--corpus");
   if (options.documents <= 0) throw Error("pretrain: --documents must be positive");
   const uint64_t corpus_seed = derive_seed(options.train.seed, {0x636f7270ULL});
-  std::vector<tasks::Document> corpus =
-      tasks::corpus_documents(family, mix, static_cast<uint64_t>(options.documents), corpus_seed);
-  std::vector<PretrainDocument> documents;
-  size_t longest_completion = 0;
-  for (const auto& d : corpus) {
-    documents.push_back({d.prompt, d.completion});
-    longest_completion = std::max(longest_completion, d.completion.size());
+  std::vector<PretrainDocument> documents = options.given_documents;
+  if (documents.empty()) {
+    for (const auto& d : tasks::corpus_documents(family, mix, static_cast<uint64_t>(options.documents), corpus_seed))
+      documents.push_back({d.prompt, d.completion});
   }
+  size_t longest_completion = 0;
+  for (const auto& d : documents) longest_completion = std::max(longest_completion, d.completion.size());
   // Held-out problems at the family's default difficulty when the corpus
   // covers it, else at the corpus's hardest level.
   const int def = family.default_difficulty();
@@ -69,11 +68,14 @@ PretrainResult pretrain_task(const fs::path& out, const TaskPretrainOptions& opt
   run["task"] = family.name();
   run["corpus"] = tasks::format_corpus_mix(mix);
   run["difficulty"] = difficulty;
-  run["documents"] = options.documents;
+  run["documents"] = options.given_documents.empty() ? options.documents : static_cast<int>(documents.size());
+  run["given_documents"] = !options.given_documents.empty();
+  run["init"] = options.init;
   run["config"] = options.config;
   run["eval_problems"] = options.eval_problems;
   run["problem_seed"] = options.problem_seed;
   PretrainOptions train = options.train;
+  if (!options.init.empty()) train.init = options.init;
   train.settings_json = run.dump();
 
   std::vector<std::vector<int>> prompts;

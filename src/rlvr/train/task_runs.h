@@ -16,6 +16,10 @@ struct TaskPretrainOptions {
   std::string family;
   std::string corpus;           // a corpus mix ("careful=0.3,slip=0.7,difficulty=2"); "" = the family's base mix
   std::string config = "quick"; // a preset name or a JSON file of model sizes
+  std::string init;             // checkpoint to fine-tune (distillation); "" = train from scratch
+  // When not empty: train on these (e.g. a teacher model's correct samples)
+  // instead of drawing documents from the corpus mix.
+  std::vector<PretrainDocument> given_documents;
   PretrainOptions train;        // steps, seed, threads, ...
   int documents = 20000;        // distinct training documents drawn from the mix
   int eval_problems = 100;      // held-out test problems for pass@1

@@ -1,0 +1,160 @@
+// End to end: a tiny study run by the real `rlvr` program, once without
+// interruption and once killed during RL and again during sampling, then
+// resumed. Both must give the same summary.json. The finished report is
+// then opened in headless Chromium.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "../report/browser.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+const fs::path kProgram = fs::path(RLVR_BINARY_DIR) / "rlvr";
+
+const char* kTinyStudy = R"(
+[study]
+name = "tiny"
+tasks = ["addition"]
+seed = 3
+threads = 2
+[base]
+steps = 120
+[rl]
+algorithms = ["grpo"]
+steps = 6
+set = ["run.checkpoint_every=2", "eval.every=3", "eval.problems=8", "rollout.prompts_per_step=4", "rollout.group_size=4"]
+[distill]
+steps = 40
+[eval]
+problems = 24
+n = 16
+bootstrap = 200
+)";
+
+pid_t start_study(const fs::path& config, const fs::path& out) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::string log = (out.string() + ".log");
+    FILE* f = std::freopen(log.c_str(), "a", stdout);
+    (void)f;
+    ::dup2(::fileno(stdout), 2);
+    ::execl(kProgram.c_str(), "rlvr", "study", "--config", config.c_str(), "--out", out.c_str(),
+            static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Kills the study as soon as `ready` holds; false if it finished first.
+bool kill_when(pid_t pid, const std::function<bool()>& ready) {
+  for (int i = 0; i < 6000; ++i) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) return false;
+    if (ready()) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(pid, SIGKILL);
+  wait_exit(pid);
+  return false;
+}
+
+// summary.json without what legitimately differs between two runs: wall
+// times and the run folder's own path.
+json comparable_summary(const fs::path& dir) {
+  std::ifstream in(dir / "summary.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = std::regex_replace(text.str(), std::regex(dir.string()), "DIR");
+  json j = json::parse(s);
+  std::function<void(json&)> strip = [&](json& node) {
+    if (!node.is_object() && !node.is_array()) return;
+    if (node.is_object()) {
+      for (auto it = node.begin(); it != node.end();) {
+        if (it.key().find("seconds") != std::string::npos) it = node.erase(it);
+        else strip(*it++);
+      }
+    } else {
+      for (json& item : node) strip(item);
+    }
+  };
+  strip(j);
+  return j;
+}
+
+}  // namespace
+
+TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport) {
+  if (!fs::exists(kProgram)) GTEST_SKIP() << "build/rlvr is not built";
+  fs::path root = fs::temp_directory_path() / "rlvr_study_resume_test";
+  fs::remove_all(root);
+  fs::create_directories(root);
+  fs::path config = root / "tiny.toml";
+  std::ofstream(config) << kTinyStudy;
+
+  fs::path whole = root / "whole", resumed = root / "resumed";
+  ASSERT_EQ(wait_exit(start_study(config, whole)), 0) << "see " << whole << ".log";
+
+  // Killed once RL has written its first checkpoint...
+  pid_t pid = start_study(config, resumed);
+  bool killed_in_rl = kill_when(pid, [&] {
+    return fs::exists(resumed / "addition" / "rl-grpo" / "model" / "metrics.jsonl") &&
+           fs::file_size(resumed / "addition" / "rl-grpo" / "model" / "metrics.jsonl") > 0;
+  });
+  EXPECT_TRUE(killed_in_rl) << "the study finished before RL could be interrupted";
+  // ... and again once sampling has written some samples.
+  pid = start_study(config, resumed);
+  fs::path samples = resumed / "addition" / "samples-grpo" / "samples.jsonl";
+  bool killed_in_sampling =
+      kill_when(pid, [&] { return fs::exists(samples) && fs::file_size(samples) > 2000; });
+  EXPECT_TRUE(killed_in_sampling) << "the study finished before sampling could be interrupted";
+  ASSERT_EQ(wait_exit(start_study(config, resumed)), 0) << "see " << resumed << ".log";
+
+  json a = comparable_summary(whole), b = comparable_summary(resumed);
+  EXPECT_EQ(a, b) << "uninterrupted:\n" << a.dump(1).substr(0, 3000) << "\nresumed:\n" << b.dump(1).substr(0, 3000);
+  ASSERT_TRUE(a.contains("study"));
+  for (const char* model : {"base", "grpo", "distill"}) EXPECT_TRUE(a["models"].contains(model)) << model;
+
+  // A second run with nothing changed does no work: every stage is cached.
+  ASSERT_EQ(wait_exit(start_study(config, resumed)), 0);
+  std::ifstream log(resumed.string() + ".log");
+  std::stringstream log_text;
+  log_text << log.rdbuf();
+  EXPECT_NE(log_text.str().rfind("addition/base done earlier (cached)"), std::string::npos);
+
+  // The report renders in a real browser with every model in its figures.
+  fs::path chromium = rlvr::testing::find_chromium();
+  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (Debian package 'chromium')";
+  std::string dom = rlvr::testing::dump_dom(chromium, whole / "report.html");
+  for (const char* model : {"base", "grpo", "distill"})
+    EXPECT_NE(dom.find(std::string("data-series=\"") + model + "\""), std::string::npos) << model;
+  EXPECT_NE(dom.find("<svg"), std::string::npos);
+  fs::path artifacts = fs::path(RLVR_BINARY_DIR) / "test-artifacts";
+  fs::create_directories(artifacts);
+  rlvr::testing::screenshot(chromium, whole / "report.html", artifacts / "study_tiny_report.png", 1280, 3000);
+  std::printf("screenshot: %s\n", (artifacts / "study_tiny_report.png").c_str());
+}
