@@ -31,18 +31,19 @@ const char* kTinyStudy = R"(
 name = "tiny"
 tasks = ["addition"]
 seed = 3
-threads = 2
+threads = 1
 [base]
-steps = 120
+preset = "tiny"
+steps = 150
 [rl]
 algorithms = ["grpo"]
 steps = 6
 set = ["run.checkpoint_every=2", "eval.every=3", "eval.problems=8", "rollout.prompts_per_step=4", "rollout.group_size=4"]
 [distill]
-steps = 40
+steps = 30
 [eval]
-problems = 24
-n = 16
+problems = 16
+n = 8
 bootstrap = 200
 )";
 

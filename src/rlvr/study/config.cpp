@@ -104,6 +104,7 @@ StudyConfig parse_study_config(std::string_view text, const std::string& file_na
     r.read("difficulty", config.difficulty);
   });
   section("base", [&](TableReader& r) {
+    r.read("preset", config.base.preset);
     r.read("steps", config.base.steps);
     r.read("corpus", config.base.corpus);
     r.read("model", config.base.model);

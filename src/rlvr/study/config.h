@@ -11,6 +11,7 @@
 namespace rlvr::study {
 
 struct BaseConfig {
+  std::string preset = "quick";  // model sizes: an engine preset ("quick", "tiny")
   int64_t steps = 0;           // 0: the engine's quick-preset default
   std::string corpus;          // "": the family's default base mix
   std::vector<std::string> model;  // key=value model-size overrides, e.g. "layers=4"

@@ -131,7 +131,7 @@ TrainedModel StudyRun::pretrain_base(StageCache& cache, const std::string& task)
                              : tasks::parse_corpus_mix(family, config_.base.corpus, "base.corpus");
   if (config_.difficulty > 0) mix.min_difficulty = mix.max_difficulty = config_.difficulty;
 
-  json sizes = json::parse(model::config_to_json(model::preset_config("quick")));
+  json sizes = json::parse(model::config_to_json(model::preset_config(config_.base.preset)));
   for (const std::string& assignment : config_.base.model) {
     auto eq = assignment.find('=');
     if (eq == std::string::npos || !sizes.contains(assignment.substr(0, eq)))
