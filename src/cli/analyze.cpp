@@ -1,5 +1,6 @@
 // rlvr analyze: pass@k / maj@k curves with bootstrap intervals, crossover k,
 // Delta_SE and coverage for one or more models' sample files.
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <string>
@@ -11,6 +12,7 @@
 #include "cli/command.h"
 #include "rlvr/metrics/analyze.h"
 #include "rlvr/util/error.h"
+#include "rlvr/verify/grouping.h"
 
 namespace rlvr::cli {
 namespace {
@@ -53,6 +55,7 @@ std::vector<int64_t> parse_ks(const std::string& list) {
 
 struct Options {
   std::vector<std::string> models;
+  std::string group_answers = "exact";
   std::string baseline, ks, format = "auto", out;
   int64_t bootstrap = 1000;
   uint64_t seed = 0;
@@ -60,8 +63,14 @@ struct Options {
 };
 
 void run(const Options& o) {
+  // Repeating a label adds files to that model (for paths with commas).
   std::vector<ModelFiles> models;
-  for (const auto& spec : o.models) models.push_back(parse_model(spec));
+  for (const auto& spec : o.models) {
+    ModelFiles model = parse_model(spec);
+    auto same = std::find_if(models.begin(), models.end(), [&](const auto& m) { return m.first == model.first; });
+    if (same == models.end()) models.push_back(std::move(model));
+    else same->second.insert(same->second.end(), model.second.begin(), model.second.end());
+  }
   data::ReadOptions read{data::parse_input_format(o.format), o.threads};
   metrics::AnalysisOptions options;
   options.baseline = o.baseline;
@@ -70,6 +79,7 @@ void run(const Options& o) {
   options.seed = o.seed;
   options.threads = o.threads;
   options.maj_draws = o.maj_draws;
+  if (o.group_answers == "equivalent") options.answer_key = verify::canonical_answer_key;
   Analysis analysis = metrics::analyze_files(models, read, options);
   write_analysis_outputs(analysis, o.out);
 }
@@ -78,10 +88,10 @@ Registration registration{
     "analyze", "pass@k and maj@k curves, crossover k, Delta_SE and coverage of models' samples",
     [](CLI::App& sub) {
       auto o = std::make_shared<Options>();
-      sub.add_option("--model", o->models, "LABEL=PATH[,PATH...]: one model's sample files (repeat per model)")
+      sub.add_option("--model", o->models, "LABEL=PATH[,PATH...]: one model's sample files (repeat per model; a repeated label adds files)")
           ->required();
       sub.add_option("--baseline", o->baseline, "label the other models are compared with (default: the first)");
-      sub.add_option("--k", o->ks, "comma-separated k list (default: powers of two up to the smallest n)");
+      sub.add_option("--k", o->ks, "comma-separated k list (default: powers of two up to the smallest n, and that n)");
       sub.add_option("--bootstrap", o->bootstrap, "bootstrap replicates for the intervals (0: off)")
           ->capture_default_str();
       sub.add_option("--seed", o->seed, "seed of the bootstrap and maj@k draws")->capture_default_str();
@@ -89,6 +99,10 @@ Registration registration{
       sub.add_option("--threads", o->threads, "threads (0: all cores; results do not depend on it)")
           ->capture_default_str();
       sub.add_option("--maj-draws", o->maj_draws, "random sample orders per problem for maj@k")
+          ->capture_default_str();
+      sub.add_option("--group-answers", o->group_answers,
+                     "how maj@k groups answers: exact (same string) or equivalent (same value, by the math verifier)")
+          ->check(CLI::IsMember({"exact", "equivalent"}))
           ->capture_default_str();
       sub.add_option("--out", o->out, "folder for summary.json, CSVs, charts and report.html")->required();
       sub.callback([o] { run(*o); });

@@ -211,3 +211,25 @@ TEST(SampleReaderErrors, OneObjectPerLine) {
   auto scalar = dir.write("scalar.jsonl", "{\"problem_id\": 1, \"correct\": true}\n17\n");
   expect_input_error([&] { read_sample_file(scalar); }, scalar, 2, "", "expected a JSON object");
 }
+
+// Answers that share a length and most bytes are still told apart.
+TEST(SampleReader, SimilarAnswersStayDistinct) {
+  TempDir dir;
+  std::vector<std::string> answers{"a",      "b",        "ab",        "ba",        "abc",           "acb",
+                                   "12345",  "12354",    "52341",     "123456789", "123456780",     "0123456789",
+                                   "1234567890123", "1234567890124", "x y", "x\\u00e9"};
+  std::string text;
+  for (size_t i = 0; i < answers.size(); ++i)
+    for (size_t r = 0; r <= i; ++r)  // answer i appears i + 1 times
+      text += "{\"problem_id\": 1, \"correct\": " + std::string(r == 0 ? "true" : "false") + ", \"answer\": \"" +
+              answers[i] + "\"}\n";
+  auto samples = read_sample_file(dir.write("s.jsonl", text));
+  const auto& p = samples.problems.at("1");
+  ASSERT_EQ(p.answers.size(), answers.size());
+  for (size_t i = 0; i < answers.size(); ++i) {
+    std::string key = answers[i] == "x\\u00e9" ? std::string("x\xc3\xa9") : answers[i];
+    ASSERT_TRUE(p.answers.count(key)) << key;
+    EXPECT_EQ(p.answers.at(key).samples, static_cast<int64_t>(i + 1)) << key;
+    EXPECT_EQ(p.answers.at(key).correct, 1) << key;
+  }
+}

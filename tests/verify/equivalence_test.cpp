@@ -189,6 +189,8 @@ TEST(Equivalence, CompletionsJudgedLikeAGrader) {
     bool expected;
   };
   const Case cases[] = {
+      {"2, 3", "The solutions are $x=2$ or $x=3$.", true},
+      {"2, 3", "The solutions are $x=2$ or $x=4$.", false},
       {"(2,3)", "So $a=2, b=3$.", true},
       {"2, 3", "$x=2 \\text{ or } x=3$", true},
       {"\\{2,3\\}", "\\boxed{2, 3}", true},
@@ -240,6 +242,25 @@ TEST(Equivalence, CompletionsJudgedLikeAGrader) {
     EXPECT_EQ(v.equivalent, c.expected) << c.gold << " vs " << c.completion << ": " << v.reason << " [" << v.gold_norm
                                         << " | " << v.pred_norm << "]";
   }
+}
+
+}  // namespace
+}  // namespace rlvr::verify
+
+namespace rlvr::verify {
+namespace {
+
+TEST(Grouping, CanonicalKeysMatchForEquivalentAnswers) {
+  EXPECT_EQ(canonical_answer_key("\\frac{1}{2}"), "q:1/2");
+  EXPECT_EQ(canonical_answer_key("0.5"), "q:1/2");
+  EXPECT_EQ(canonical_answer_key("x = \\frac{2}{4}"), "q:1/2");
+  EXPECT_EQ(canonical_answer_key("2\\sqrt{3}"), canonical_answer_key("\\sqrt{12}"));
+  EXPECT_EQ(canonical_answer_key("x + 1"), canonical_answer_key("1 + x"));
+  EXPECT_NE(canonical_answer_key("x + 1"), canonical_answer_key("x + 2"));
+  EXPECT_NE(canonical_answer_key("\\sqrt{2}"), canonical_answer_key("1.41421"));
+  EXPECT_EQ(canonical_answer_key("(1, 2)"), canonical_answer_key("\\left(1,2\\right)"));
+  EXPECT_EQ(canonical_answer_key("\\int x"), "text:\\intx");
+  EXPECT_EQ(canonical_answer_key("5^{5^{5^5}}").rfind("text:", 0), 0u);
 }
 
 }  // namespace

@@ -29,17 +29,20 @@ TEST(Labeling, FlatSamplesGetAnswerCorrectAndReason) {
   auto in = temp_file("flat.jsonl",
                       "{\"problem_id\": \"p1\", \"completion\": \"so \\\\boxed{\\\\frac{2}{2}}\", \"model\": \"m\"}\n"
                       "{\"problem_id\": 7, \"completion\": \"x = \\\\boxed{-2, 2}\"}\n"
-                      "{\"problem_id\": \"p1\", \"completion\": \"I give up\", \"correct\": true}\n");
+                      "{\"problem_id\": \"p1\", \"completion\": \"I give up\", \"correct\": true}\n"
+                      "{\"problem_id\": \"set-7\", \"completion\": null}\n");
   auto out = in.parent_path() / "flat_out.jsonl";
   LabelSummary s = label_samples(in, out, two_problems(), LabelOptions{});
   EXPECT_EQ(s.format, "flat");
-  EXPECT_EQ(s.samples, 3u);
+  EXPECT_EQ(s.samples, 4u);
   EXPECT_EQ(s.correct, 2u);
   std::istringstream lines(read_file(out));
   std::string line;
   std::vector<nlohmann::json> rows;
   while (std::getline(lines, line)) rows.push_back(nlohmann::json::parse(line));
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[3]["correct"], false);  // null completion; "set-7" is problem 7
+  EXPECT_EQ(rows[3]["answer"], "");
   EXPECT_EQ(rows[0]["correct"], true);
   EXPECT_EQ(rows[0]["answer"], "\\frac{2}{2}");
   EXPECT_EQ(rows[0]["model"], "m");

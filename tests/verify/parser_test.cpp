@@ -78,6 +78,7 @@ TEST(Extract, PriorityOfRules) {
   EXPECT_EQ(get("I got \\boxed{5}. Final Answer: The final answer is $7$. I hope it is correct."), "final_answer:7");
   EXPECT_EQ(get("Answer: 12"), "answer:12");
   EXPECT_EQ(get("We have $x = 2$ and then $y = 3$"), "latex:y = 3");
+  EXPECT_EQ(get("The roots are $x=2$ or $x=3$"), "latex:x=2, x=3");
   EXPECT_EQ(get("There are 3 cats and 4 dogs, 7 in total."), "last_number:7");
   EXPECT_EQ(get("1,234"), "whole:1234");
   EXPECT_EQ(get("nothing here"), "none");

@@ -6,9 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include "rlvr/util/files.h"
+
 namespace rlvr::verify::testing {
 
+// $RLVR_DATA_DIR when set, else ../shared/data beside the source tree.
 inline std::filesystem::path shared_data() {
+  std::filesystem::path found = rlvr::find_data_dir();
+  if (!found.empty()) return found;
   return std::filesystem::path(RLVR_SOURCE_DIR) / ".." / "shared" / "data";
 }
 

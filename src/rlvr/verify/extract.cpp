@@ -94,7 +94,19 @@ std::optional<std::pair<std::string, size_t>> boxed_answer(std::string_view text
 
 struct Region {
   size_t start, end;  // of the content
+  size_t open, close;  // of the region with its delimiters
 };
+
+// Text between two math regions that lists them: "$x=2$ or $x=3$", "$1$, $2$ and $3$".
+bool only_list_words(std::string_view gap) {
+  std::string g(gap);
+  for (std::string_view word : {"and", "or"}) {
+    size_t p;
+    while ((p = g.find(word)) != std::string::npos) g.erase(p, word.size());
+  }
+  return !g.empty() && std::all_of(g.begin(), g.end(), [](char c) { return is_space(c) || c == ',' || c == ';'; }) &&
+         gap.find_first_not_of(" \t\n") != std::string_view::npos;
+}
 
 struct Found {
   std::string text;
@@ -103,7 +115,7 @@ struct Found {
 
 // The last $..$, $$..$$, \(..\) or \[..\] region.
 std::optional<Found> last_math_region_at(std::string_view text) {
-  std::optional<Region> last;
+  std::vector<Region> regions;
   size_t i = 0;
   auto find_close = [&](size_t from, std::string_view close, bool inline_only) -> size_t {
     for (size_t j = from; j + close.size() <= text.size(); ++j) {
@@ -124,7 +136,7 @@ std::optional<Found> last_math_region_at(std::string_view text) {
         std::string_view close = n == '[' ? "\\]" : "\\)";
         size_t j = find_close(i + 2, close, n == '(');
         if (j != std::string_view::npos) {
-          last = Region{i + 2, j};
+          regions.push_back(Region{i + 2, j, i, j + 2});
           i = j + 2;
           continue;
         }
@@ -138,17 +150,28 @@ std::optional<Found> last_math_region_at(std::string_view text) {
       size_t from = i + (display ? 2 : 1);
       size_t j = find_close(from, close, !display);
       if (j != std::string_view::npos) {
-        last = Region{from, j};
+        regions.push_back(Region{from, j, i, j + close.size()});
         i = j + close.size();
         continue;
       }
     }
     ++i;
   }
-  if (!last) return std::nullopt;
-  std::string content = trim(text.substr(last->start, last->end - last->start));
+  if (regions.empty()) return std::nullopt;
+  // Regions listed with "and", "or" or commas form one answer list.
+  size_t first = regions.size() - 1;
+  while (first > 0 && regions.size() - first < 16 &&
+         only_list_words(text.substr(regions[first - 1].close, regions[first].open - regions[first - 1].close)))
+    --first;
+  std::string content;
+  for (size_t r = first; r < regions.size(); ++r) {
+    std::string part = trim(text.substr(regions[r].start, regions[r].end - regions[r].start));
+    if (part.empty()) continue;
+    if (!content.empty()) content += ", ";
+    content += part;
+  }
   if (content.empty()) return std::nullopt;
-  return Found{content, last->end};
+  return Found{content, regions.back().end};
 }
 
 

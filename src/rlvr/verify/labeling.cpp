@@ -107,11 +107,17 @@ LabelSummary label_samples(const std::filesystem::path& samples, const std::file
       if (!row.contains("problem_id")) throw InputError(file, ln, "problem_id", "missing");
       std::string id = id_text(row["problem_id"], file, ln, "problem_id");
       auto it = by_id.find(id);
+      if (it == by_id.end()) {
+        // "gsm8k-17" or "math500/17": the part after the last '-' or '/' may be the id.
+        size_t cut = id.find_last_of("-/");
+        if (cut != std::string::npos) it = by_id.find(id.substr(cut + 1));
+      }
       if (it == by_id.end()) throw InputError(file, ln, "problem_id", "no problem with id '" + id + "' in the problem list");
       golds[i] = it->second->gold;
-      if (!row.contains("completion") || !row["completion"].is_string())
-        throw InputError(file, ln, "completion", "expected a string");
-      completions[i].push_back(row["completion"].get<std::string>());
+      if (!row.contains("completion")) throw InputError(file, ln, "completion", "missing");
+      const json& c = row["completion"];
+      if (!c.is_string() && !c.is_null()) throw InputError(file, ln, "completion", "expected a string or null");
+      completions[i].push_back(c.is_null() ? std::string() : c.get<std::string>());
     }
     summary.samples += completions[i].size();
   }

@@ -6,6 +6,8 @@
 
 #include <ginac/ginac.h>
 
+#include "rlvr/verify/exact.h"
+
 namespace rlvr::verify {
 
 namespace {
@@ -48,6 +50,9 @@ class Converter {
             std::labs(x.number.get_num().get_si()) > budget_.max_symbolic_power ||
             x.number.get_den().get_si() > budget_.max_symbolic_power)
           throw OutOfBounds{};
+        // A zero base with a non-positive exponent makes GiNaC throw from inside
+        // its allocator, which leaks; such expressions never reach it.
+        if (x.number <= 0 && near_zero(*e.args[0])) throw OutOfBounds{};
         return GiNaC::pow(convert(*e.args[0]), convert(x));
       }
       case Kind::Func: {
@@ -57,13 +62,22 @@ class Converter {
         if (f == "sin") return GiNaC::sin(x);
         if (f == "cos") return GiNaC::cos(x);
         if (f == "tan") return GiNaC::tan(x);
+        if (f == "sec" || f == "csc" || f == "cot" || f == "tan") {
+          // Reciprocals of trigonometric values: the denominator must not vanish.
+          auto cos_arg = make_node(Kind::Func, {e.args[0]}, "cos");
+          auto sin_arg = make_node(Kind::Func, {e.args[0]}, "sin");
+          if (near_zero(f == "sec" || f == "tan" ? *cos_arg : *sin_arg)) throw OutOfBounds{};
+        }
         if (f == "sec") return 1 / GiNaC::cos(x);
         if (f == "csc") return 1 / GiNaC::sin(x);
         if (f == "cot") return GiNaC::cos(x) / GiNaC::sin(x);
         if (f == "arcsin") return GiNaC::asin(x);
         if (f == "arccos") return GiNaC::acos(x);
         if (f == "arctan") return GiNaC::atan(x);
-        if (f == "ln" || f == "log") return GiNaC::log(x);
+        if (f == "ln" || f == "log") {
+          if (near_zero(*e.args[0])) throw OutOfBounds{};  // log(0) throws inside GiNaC
+          return GiNaC::log(x);
+        }
         if (f == "abs") return GiNaC::abs(x);
         throw OutOfBounds{};
       }
@@ -72,6 +86,18 @@ class Converter {
   }
 
  private:
+  // Whether the expression is (numerically) zero at a fixed point: symbolic
+  // zeros such as (x+1)^2 - x^2 - 2x - 1 are zero at every point.
+  bool near_zero(const Expr& e) {
+    std::vector<std::string> names;
+    collect_symbols(e, names);
+    Point at;
+    for (size_t i = 0; i < names.size(); ++i) at[names[i]] = 0.7316 + 0.2718 * static_cast<double>(i);
+    StepCounter steps(budget_.max_steps);
+    std::complex<double> v = numeric_value(e, at, steps);
+    return !(std::abs(v) > 1e-9);  // also true for NaN: undefined here
+  }
+
   GiNaC::ex symbol(const std::string& name) {
     auto it = symbols_.find(name);
     if (it != symbols_.end()) return it->second;
