@@ -16,6 +16,11 @@ struct Options {
 
 void run(const Options& o) {
   train::PretrainResult r = train::pretrain_task(o.out, o.run);
+  if (r.resumed_from == r.steps_done) {
+    std::printf("pretrain: %s is already complete (%lld steps)\n", o.out.c_str(),
+                static_cast<long long>(r.steps_done));
+    return;
+  }
   std::printf("pretrain: %s: %lld steps (resumed from %lld) in %.0f s, final loss %.4f\n", o.out.c_str(),
               static_cast<long long>(r.steps_done), static_cast<long long>(r.resumed_from), r.seconds,
               r.final_loss);

@@ -88,6 +88,17 @@ TEST(Checkpoint, WrongShapeOrMissingTensorIsNamedInTheError) {
     EXPECT_EQ(e.field(), "head.weight");
     EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos) << e.what();
   }
+  // A tensor stored as float64 where float32 is expected.
+  auto doubled = make_transformer(config, 3)->named_weights();
+  doubled[0].second = doubled[0].second.to(torch::kFloat64);
+  write_safetensors(dir / "model.safetensors", doubled);
+  try {
+    load_model(dir);
+    FAIL() << "expected a dtype error";
+  } catch (const rlvr::InputError& e) {
+    EXPECT_EQ(e.field(), "embedding.weight");
+    EXPECT_NE(std::string(e.what()).find("F64"), std::string::npos) << e.what();
+  }
   // A truncated file is reported, not read past its end.
   std::string bytes = rlvr::read_file(dir / "model.safetensors");
   rlvr::write_file_atomically(dir / "model.safetensors", bytes.substr(0, bytes.size() - 100));

@@ -32,16 +32,16 @@ class Transformer;
 namespace rlvr::train {
 
 struct PretrainOptions {
-  int steps = 1500;
+  int steps = 400;              // the quick preset: a few minutes on 2 cores
   int batch_size = 16;          // rows per step, each max_seq_len tokens packed with whole documents
   double lr = 3e-3;             // peak learning rate
   double min_lr = 3e-4;         // end of the cosine decay
-  int warmup_steps = 100;
+  int warmup_steps = 40;
   double weight_decay = 0.1;
   double clip_norm = 1.0;
   uint64_t seed = 1;            // initial weights and the document order
-  int checkpoint_every = 250;   // steps between saves (and at the end)
-  int eval_every = 250;         // steps between held-out evaluations (0 = only at the end)
+  int checkpoint_every = 100;   // steps between saves (and at the end)
+  int eval_every = 100;         // steps between held-out evaluations (0 = only at the end)
   int log_every = 25;
   int threads = 0;              // <= 0: all cores
   std::string init;             // checkpoint folder to start from (fine-tuning, distillation);

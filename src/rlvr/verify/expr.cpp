@@ -197,8 +197,30 @@ std::string product(const Expr& e) {
     return s;
   };
   std::string s = num.empty() ? "1" : join_factors(num);
-  if (!den.empty()) s += "/" + (den.size() == 1 ? den[0] : "(" + join_factors(den) + ")");
-  return negative ? "-" + s : s;
+  // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + string.
+  if (!den.empty()) {
+    s += '/';
+    if (den.size() == 1) {
+      s += den[0];
+    } else {
+      s += '(';
+      s += join_factors(den);
+      s += ')';
+    }
+  }
+  if (!negative) return s;
+  std::string signed_text(1, '-');
+  signed_text += s;
+  return signed_text;
+}
+}  // namespace
+
+namespace {
+std::string enclose(char open, const std::string& inner, char close) {
+  std::string s(1, open);
+  s += inner;
+  s += close;
+  return s;
 }
 }  // namespace
 
@@ -207,7 +229,7 @@ std::string to_string(const Expr& e) {
     case Kind::Number: return e.number.get_str();
     case Kind::Symbol: return e.name;
     case Kind::Constant: return e.name == "inf" ? "oo" : e.name;
-    case Kind::Text: return "\"" + e.name + "\"";
+    case Kind::Text: return enclose('"', e.name, '"');
     case Kind::Add: {
       std::string s = wrap(*e.args[0], 1);
       for (size_t i = 1; i < e.args.size(); ++i) {
@@ -220,15 +242,15 @@ std::string to_string(const Expr& e) {
     case Kind::Mul: return product(e);
     case Kind::Pow: {
       const Expr& exp = *e.args[1];
-      if (exp.kind == Kind::Number && exp.number == mpq_class(1, 2)) return "sqrt(" + to_string(*e.args[0]) + ")";
+      if (exp.kind == Kind::Number && exp.number == mpq_class(1, 2)) return "sqrt" + enclose('(', to_string(*e.args[0]), ')');
       return wrap(*e.args[0], 4) + "^" + wrap(exp, 4);
     }
     case Kind::Func: return e.name + "(" + join(e.args, ", ") + ")";
     case Kind::Factorial: return wrap(*e.args[0], 4) + "!";
     case Kind::PlusMinus: return to_string(*e.args[0]) + " +- " + to_string(*e.args[1]);
-    case Kind::Tuple: return "(" + join(e.args, ", ") + ")";
+    case Kind::Tuple: return enclose('(', join(e.args, ", "), ')');
     case Kind::List: return join(e.args, ", ");
-    case Kind::Set: return "{" + join(e.args, ", ") + "}";
+    case Kind::Set: return enclose('{', join(e.args, ", "), '}');
     case Kind::Interval:
       return std::string(e.left_closed ? "[" : "(") + to_string(*e.args[0]) + ", " + to_string(*e.args[1]) +
              (e.right_closed ? "]" : ")");
