@@ -7,8 +7,10 @@
 //
 // The model is freshly initialised (engine preset, seed 1) and saved to a
 // temporary checkpoint that the peer loads. 16 prompts of the addition task
-// x 8 samples, up to 64 new tokens, mini-batches of 4 prompts, one epoch.
+// x 8 samples, 64 new tokens each (end-of-sequence ignored on both sides, so
+// both do the same work), mini-batches of 4 prompts, one epoch.
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   c.rollout.max_response_tokens = 64;
   c.optim.minibatch_prompts = 4;
   c.task.difficulty = 3;
+  c.rollout.ignore_eos = true;  // every row makes 64 tokens on both sides: the same work
   c.run.threads = threads;
   const tasks::TaskFamily& family = tasks::family("addition");
   train::RlTrainer trainer(c, base, family);
@@ -70,6 +73,7 @@ int main(int argc, char** argv) {
   }
   trainer.step();  // warm-up
   double sample = 0, score = 0, update = 0, length = 0;
+  const std::clock_t cpu_start = std::clock();
   for (int s = 0; s < steps; ++s) {
     train::Metrics m = trainer.step();
     sample += train::metric(m, "time_sample_s");
@@ -77,19 +81,21 @@ int main(int argc, char** argv) {
     update += train::metric(m, "time_update_s");
     length += train::metric(m, "response_length");
   }
+  const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC / steps;
   sample /= steps, score /= steps, update /= steps, length /= steps;
   const double rows = static_cast<double>(c.rollout.prompts_per_step * c.rollout.group_size);
   std::printf("GRPO step, model preset %s (%lld parameters), %d thread(s), %lld prompts x %lld samples, %d steps\n",
               preset.c_str(), cfg.parameter_count(), threads, static_cast<long long>(c.rollout.prompts_per_step),
               static_cast<long long>(c.rollout.group_size), steps);
-  std::printf("%-8s %10s %10s %10s %10s %12s\n", "", "sample s", "score s", "update s", "total s", "tokens/row");
-  std::printf("%-8s %10.3f %10.3f %10.3f %10.3f %12.1f\n", "C++", sample, score, update, sample + score + update,
-              length);
+  std::printf("%-8s %10s %10s %10s %10s %10s %12s\n", "", "sample s", "score s", "update s", "total s", "CPU s",
+              "tokens/row");
+  std::printf("%-8s %10.3f %10.3f %10.3f %10.3f %10.3f %12.1f\n", "C++", sample, score, update,
+              sample + score + update, cpu, length);
   if (!peer) return 0;
   std::string cmd = "/usr/bin/python3 " RLVR_SOURCE_DIR "/bench/peers/rl_step_peer.py --model " +
                     (dir / "model").string() + " --prompts " + (dir / "prompts.txt").string() +
                     " --steps " + std::to_string(steps) + " --threads " + std::to_string(threads) +
-                    " --max-new 64 --group 8 --minibatch-prompts 4";
+                    " --max-new 64 --group 8 --minibatch-prompts 4 --ignore-eos";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) {
     std::fprintf(stderr, "cannot run the peer: %s\n", cmd.c_str());
@@ -103,11 +109,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto j = nlohmann::json::parse(out);
-  double ps = j["sample"], pc = j["score"], pu = j["update"];
+  double ps = j["sample"], pc = j["score"], pu = j["update"], pcpu = j["cpu"];
   double ptok = j["tokens"].get<double>() / rows;
-  std::printf("%-8s %10.3f %10.3f %10.3f %10.3f %12.1f\n", "Python", ps, pc, pu, ps + pc + pu, ptok);
-  std::printf("%-8s %10.2fx %9.2fx %9.2fx %9.2fx\n", "speed-up", ps / sample, pc / score, pu / update,
-              (ps + pc + pu) / (sample + score + update));
+  std::printf("%-8s %10.3f %10.3f %10.3f %10.3f %10.3f %12.1f\n", "Python", ps, pc, pu, ps + pc + pu, pcpu, ptok);
+  std::printf("%-8s %9.2fx %9.2fx %9.2fx %9.2fx %9.2fx\n", "speed-up", ps / sample, pc / score, pu / update,
+              (ps + pc + pu) / (sample + score + update), pcpu / cpu);
   std::printf("(per-token sampling speed-up, correcting for different lengths: %.2fx)\n",
               (ps / ptok) / (sample / length));
   return 0;

@@ -94,7 +94,7 @@ class Model:
 
 
 @torch.no_grad()
-def generate(model, prompts, max_new, gen, chunk=64):
+def generate(model, prompts, max_new, gen, ignore_eos=False, chunk=64):
     out = []
     cfg = model.cfg
     for c0 in range(0, len(prompts), chunk):
@@ -130,7 +130,7 @@ def generate(model, prompts, max_new, gen, chunk=64):
             for j, i in enumerate(active.tolist()):
                 done[i].append(int(tok[j]))
                 lps[i].append(lp[j])
-                if tok[j] != EOS and step + 1 < max_new:
+                if (ignore_eos or tok[j] != EOS) and step + 1 < max_new:
                     keep.append(j)
             if not keep:
                 break
@@ -185,6 +185,7 @@ def main():
     ap.add_argument("--group", type=int, default=8)
     ap.add_argument("--max-new", type=int, default=64)
     ap.add_argument("--minibatch-prompts", type=int, default=4)
+    ap.add_argument("--ignore-eos", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     cfg = json.load(open(f"{args.model}/config.json"))
@@ -197,8 +198,9 @@ def main():
     times = []
     for step in range(args.steps + 1):  # the first step warms up
         t0 = time.perf_counter()
+        c0 = time.process_time()
         rows = [p for p in prompts for _ in range(G)]
-        sampled = generate(policy, rows, args.max_new, gen)
+        sampled = generate(policy, rows, args.max_new, gen, args.ignore_eos)
         comps = [c for c, _ in sampled]
         # A random model solves nothing: score rows by a parity rule so that groups differ.
         scores = [float(len(c) % 2) for c in comps]
@@ -236,10 +238,10 @@ def main():
             opt.step()
         t3 = time.perf_counter()
         if step > 0:
-            times.append({"sample": t1 - t0, "score": t2 - t1, "update": t3 - t2,
+            times.append({"sample": t1 - t0, "score": t2 - t1, "update": t3 - t2, "cpu": time.process_time() - c0,
                           "tokens": sum(len(c) for c in comps)})
     n = len(times)
-    print(json.dumps({k: sum(t[k] for t in times) / n for k in ("sample", "score", "update", "tokens")}))
+    print(json.dumps({k: sum(t[k] for t in times) / n for k in ("sample", "score", "update", "cpu", "tokens")}))
 
 
 if __name__ == "__main__":

@@ -49,6 +49,8 @@ const std::vector<Field>& fields() {
        [](RlConfig& c) -> FieldPtr { return &c.rollout.top_p; }},
       {"rollout.recompute_logprobs", "recompute old log-probs by a forward pass (verl) instead of the sampler's",
        [](RlConfig& c) -> FieldPtr { return &c.rollout.recompute_logprobs; }},
+      {"rollout.ignore_eos", "benchmarks only: sample max_response_tokens tokens, past end-of-sequence",
+       [](RlConfig& c) -> FieldPtr { return &c.rollout.ignore_eos; }},
       {"reward.format_reward", "added to the score when an answer could be extracted",
        [](RlConfig& c) -> FieldPtr { return &c.reward.format_reward; }},
       {"reward.overlong", "DAPO overlong shaping on/off",

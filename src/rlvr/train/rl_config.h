@@ -39,6 +39,7 @@ struct RlConfig {
     // weights, so equal up to float rounding) and saves a forward pass; true
     // recomputes them with a forward pass as verl does.
     bool recompute_logprobs = false;
+    bool ignore_eos = false;  // benchmarks: every sample runs to max_response_tokens
   } rollout;
 
   // Reward: outcome score from the verifier (1 correct, 0 wrong) plus shaping.

@@ -115,6 +115,7 @@ Metrics RlTrainer::step() {
   // 1. Rollouts; with dynamic sampling, rounds until the batch is full.
   model::SamplingOptions sampling =
       sampling_options(c.rollout.temperature, c.rollout.top_p, c.rollout.max_response_tokens);
+  sampling.ignore_eos = c.rollout.ignore_eos;
   Rollouts batch;
   int64_t rounds = 0, generated_rows = 0, generated_groups = 0, equal_groups = 0;
   double reward_sum = 0, correct_sum = 0, length_sum = 0;
