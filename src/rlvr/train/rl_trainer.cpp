@@ -184,7 +184,6 @@ Metrics RlTrainer::step() {
     if (need_ref) ref_logp = response_logits(reference_, prompts, completions).logprobs;
     if (value_) old_values = value_->values(prompts, completions);
   }
-  const int64_t C = mask.size(1);
   double t_score = seconds_since(t1);
 
   // 3. Token rewards and advantages.
@@ -298,7 +297,6 @@ Metrics RlTrainer::step() {
   m.emplace_back("time_sample_s", t_sample);
   m.emplace_back("time_score_s", t_score);
   m.emplace_back("time_update_s", seconds_since(t2));
-  (void)C;
   ++step_;
   return m;
 }
