@@ -47,6 +47,10 @@ const std::vector<Field>& fields() {
        [](RlConfig& c) -> FieldPtr { return &c.rollout.temperature; }},
       {"rollout.top_p", "nucleus sampling of rollouts (1 = off)",
        [](RlConfig& c) -> FieldPtr { return &c.rollout.top_p; }},
+      {"rollout.recompute_logprobs", "recompute old log-probs by a forward pass (verl) instead of the sampler's",
+       [](RlConfig& c) -> FieldPtr { return &c.rollout.recompute_logprobs; }},
+      {"rollout.ignore_eos", "benchmarks only: sample max_response_tokens tokens, past end-of-sequence",
+       [](RlConfig& c) -> FieldPtr { return &c.rollout.ignore_eos; }},
       {"reward.format_reward", "added to the score when an answer could be extracted",
        [](RlConfig& c) -> FieldPtr { return &c.reward.format_reward; }},
       {"reward.overlong", "DAPO overlong shaping on/off",
@@ -106,6 +110,10 @@ const std::vector<Field>& fields() {
       {"eval.temperature", "sampling temperature of evaluation",
        [](RlConfig& c) -> FieldPtr { return &c.eval.temperature; }},
       {"eval.top_p", "nucleus sampling of evaluation", [](RlConfig& c) -> FieldPtr { return &c.eval.top_p; }},
+      {"task.difficulty", "difficulty of training and held-out problems (0: family default)",
+       [](RlConfig& c) -> FieldPtr { return &c.task.difficulty; }},
+      {"task.seed", "seed of problem generation (train and held-out)",
+       [](RlConfig& c) -> FieldPtr { return &c.task.seed; }},
       {"run.steps", "RL steps (rollout batches)", [](RlConfig& c) -> FieldPtr { return &c.run.steps; }},
       {"run.seed", "seed of all randomness", [](RlConfig& c) -> FieldPtr { return &c.run.seed; }},
       {"run.threads", "CPU threads", [](RlConfig& c) -> FieldPtr { return &c.run.threads; }},
@@ -321,6 +329,7 @@ void validate(const RlConfig& c) {
   if (c.optim.warmup_steps < 0) fail("optim.warmup_steps", "expected >= 0");
   if (c.eval.samples < 1) fail("eval.samples", "expected >= 1");
   if (c.eval.problems < 0) fail("eval.problems", "expected >= 0");
+  if (c.task.difficulty < 0) fail("task.difficulty", "expected >= 0");
   if (c.run.steps < 0) fail("run.steps", "expected >= 0");
   if (c.run.threads < 1) fail("run.threads", "expected >= 1");
 }

@@ -35,6 +35,11 @@ struct RlConfig {
     int64_t max_response_tokens = 64;
     double temperature = 1.0;
     double top_p = 1.0;
+    // Old-policy log-probs: false takes the sampler's (the same engine and
+    // weights, so equal up to float rounding) and saves a forward pass; true
+    // recomputes them with a forward pass as verl does.
+    bool recompute_logprobs = false;
+    bool ignore_eos = false;  // benchmarks: every sample runs to max_response_tokens
   } rollout;
 
   // Reward: outcome score from the verifier (1 correct, 0 wrong) plus shaping.
@@ -97,6 +102,12 @@ struct RlConfig {
     double temperature = 1.0;
     double top_p = 1.0;
   } eval;
+
+  struct Task {
+    int64_t difficulty = 0;  // problem difficulty of training and evaluation (0 = family default)
+    uint64_t seed = 1;       // seed of problem generation (fixed apart from run.seed so that
+                             // runs with different seeds share their held-out problems)
+  } task;
 
   struct Run {
     int64_t steps = 50;
