@@ -58,7 +58,7 @@ TEST(SelfConsistency, Gsm8kGoldParsesAndMatchesItsRenderings) {
     size_t dot = grouped.find('.');
     size_t int_end = dot == std::string::npos ? grouped.size() : dot;
     size_t first_digit = grouped[0] == '-' ? 1 : 0;
-    for (long i = static_cast<long>(int_end) - 3; i > static_cast<long>(first_digit); i -= 3) grouped.insert(static_cast<size_t>(i), ",");
+    for (long i = static_cast<long>(int_end) - 3; i > static_cast<long>(first_digit); i -= 3) grouped.insert(static_cast<size_t>(i), 1, ',');
     Verdict boxed = check(p.gold, fmt::format("So the total is \\boxed{{{}}}.", grouped), options);
     EXPECT_TRUE(boxed.equivalent) << p.id << ": " << p.gold << " vs " << grouped << " " << boxed.reason;
     Verdict plain = check(p.gold, fmt::format("The answer is {} dollars.", grouped), options);
