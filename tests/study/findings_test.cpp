@@ -50,6 +50,13 @@ TEST(Findings, OverlappingIntervalsAreIndistinct) {
   EXPECT_EQ(study::describe_models(a)[0].verdict, study::BoundaryVerdict::indistinct);
 }
 
+TEST(Findings, LowerCeilingWithoutPassAt1GainIsShrinking) {
+  Analysis a;
+  a.models = {model("base", 0.06, 0.66), model("grpo", 0.05, 0.13)};
+  a.comparisons = {compare("grpo", 0, 50)};
+  EXPECT_EQ(study::describe_models(a)[0].verdict, study::BoundaryVerdict::shrinks);
+}
+
 TEST(Findings, WorseEverywhereIsShrinking) {
   Analysis a;
   a.models = {model("base", 0.30, 0.70), model("rl", 0.10, 0.40)};

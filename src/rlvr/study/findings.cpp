@@ -35,7 +35,7 @@ const char* verdict_name(BoundaryVerdict verdict) {
   switch (verdict) {
     case BoundaryVerdict::expands: return "expands the boundary";
     case BoundaryVerdict::sharpens: return "sharpens without expanding";
-    case BoundaryVerdict::shrinks: return "is worse at every k";
+    case BoundaryVerdict::shrinks: return "narrows the boundary without gaining at pass@1";
     case BoundaryVerdict::indistinct: return "is not distinguishable from the base";
   }
   return "";
@@ -62,7 +62,7 @@ std::vector<ModelFinding> describe_models(const Analysis& analysis) {
     f.model = c.model;
     if (high > 0 && gained > lost) f.verdict = BoundaryVerdict::expands;
     else if (low > 0 && high <= 0) f.verdict = BoundaryVerdict::sharpens;
-    else if (low < 0 && high < 0) f.verdict = BoundaryVerdict::shrinks;
+    else if (high < 0 && low <= 0) f.verdict = BoundaryVerdict::shrinks;
     else f.verdict = BoundaryVerdict::indistinct;
 
     std::string crossing = c.crossover_k

@@ -15,7 +15,7 @@ namespace rlvr::study {
 enum class BoundaryVerdict {
   expands,        // higher at large k beyond the confidence bands, with new problems solved
   sharpens,       // higher pass@1, large-k ceiling not above the base's
-  shrinks,        // lower at both ends
+  shrinks,        // lower at large k, and not higher at pass@1
   indistinct,     // differences within the confidence bands
 };
 
