@@ -1,7 +1,6 @@
 #include "rlvr/study/perplexity.h"
 
 #include <cmath>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,7 +9,7 @@
 #include "rlvr/model/score.h"
 #include "rlvr/model/transformer.h"
 #include "rlvr/util/error.h"
-#include "rlvr/util/files.h"
+#include "rlvr/util/json_lines.h"
 
 namespace rlvr::study {
 
@@ -25,24 +24,17 @@ struct Response {
 std::vector<Response> read_responses(const std::filesystem::path& samples,
                                      const std::map<std::string, std::string>& prompts) {
   std::vector<Response> responses;
-  std::istringstream in(read_file(samples));
-  std::string line;
-  long number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty()) continue;
-    nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
-    if (row.is_discarded()) throw InputError(samples.string(), number, "", "not valid JSON");
-    if (!row.contains("problem_id") || !row.contains("completion") || !row["completion"].is_string())
-      throw InputError(samples.string(), number, "completion", "expected problem_id and completion");
-    std::string id = row["problem_id"].is_string() ? row["problem_id"].get<std::string>()
-                                                    : row["problem_id"].dump();
+  for_each_json_line(samples, [&](const nlohmann::json& row, long number) {
+    std::string id = problem_id_of(row, samples, number);
+    auto completion = row.find("completion");
+    if (completion == row.end() || !completion->is_string())
+      throw InputError(samples.string(), number, "completion", "expected the completion text");
     auto prompt = prompts.find(id);
     if (prompt == prompts.end())
       throw InputError(samples.string(), number, "problem_id", fmt::format("unknown problem '{}'", id));
-    responses.push_back({prompt->second, row["completion"].get<std::string>(),
+    responses.push_back({prompt->second, completion->get<std::string>(),
                          row.value("finish_reason", std::string()) == "eos"});
-  }
+  });
   return responses;
 }
 

@@ -30,6 +30,7 @@
 #include "rlvr/train/task_runs.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
+#include "rlvr/util/json_lines.h"
 #include "rlvr/util/seed.h"
 
 namespace fs = std::filesystem;
@@ -233,19 +234,15 @@ fs::path StudyRun::sample(StageCache& cache, const std::string& task, const Trai
 // reasoning step checks, as a counts CSV that `analyze` reads.
 bool write_steps_valid_counts(const fs::path& samples, const fs::path& out) {
   std::map<std::string, std::pair<int64_t, int64_t>> counts;  // id -> (n, correct with valid steps)
-  std::istringstream in(read_file(samples));
-  std::string line;
   bool checkable = false;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    json row = json::parse(line);
-    std::string id = row["problem_id"].is_string() ? row["problem_id"].get<std::string>() : row["problem_id"].dump();
-    auto& [n, c] = counts[id];
+  for_each_json_line(samples, [&](const json& row, long number) {
+    auto& [n, c] = counts[problem_id_of(row, samples, number)];
     ++n;
-    bool valid = row.contains("steps_valid") && row["steps_valid"].is_boolean() && row["steps_valid"].get<bool>();
+    auto steps = row.find("steps_valid");
+    bool valid = steps != row.end() && steps->is_boolean() && steps->get<bool>();
     checkable |= valid;
     if (valid && row.value("correct", false)) ++c;
-  }
+  });
   std::string csv = "problem_id,n,correct\n";
   for (const auto& [id, nc] : counts) csv += fmt::format("{},{},{}\n", id, nc.first, nc.second);
   write_file_atomically(out, csv);

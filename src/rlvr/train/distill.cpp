@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -11,7 +10,7 @@
 #include "rlvr/tasks/task.h"
 #include "rlvr/train/task_runs.h"
 #include "rlvr/util/error.h"
-#include "rlvr/util/files.h"
+#include "rlvr/util/json_lines.h"
 #include "rlvr/util/seed.h"
 
 namespace fs = std::filesystem;
@@ -54,14 +53,11 @@ std::vector<PretrainDocument> teacher_model_documents(const fs::path& out, const
                                                     sample.problem_seed))
     prompts[p.id] = p.prompt;
   std::vector<PretrainDocument> documents;
-  std::istringstream in(read_file(file));
-  std::string line;
-  while (std::getline(in, line)) {
-    nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
-    if (row.is_discarded() || !row.value("correct", false)) continue;
-    auto prompt = prompts.find(row.value("problem_id", ""));
+  for_each_json_line(file, [&](const nlohmann::json& row, long number) {
+    if (!row.value("correct", false)) return;
+    auto prompt = prompts.find(problem_id_of(row, file, number));
     if (prompt != prompts.end()) documents.push_back({prompt->second, row.value("completion", "")});
-  }
+  });
   if (documents.empty())
     throw Error(fmt::format("distill: the teacher {} solved none of {} training problems", o.teacher,
                             o.teacher_problems));
