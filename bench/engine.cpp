@@ -5,6 +5,7 @@
 // peak. The same model and loops in Python: bench/peers/engine_peer.py.
 //
 //   build/bench/bench_engine [--threads T] [--new-tokens N] [--train-steps S]
+//                            [--batches 1,64,256] [--kv-budget-mib M (0: no limit)]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "rlvr/model/generate.h"
 #include "rlvr/model/optimizer.h"
 #include "rlvr/model/transformer.h"
+#include "rlvr/util/openmp_policy.h"
 #include "rlvr/util/seed.h"
 
 using namespace rlvr::model;
@@ -45,13 +47,24 @@ double matmul_gflops(int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = 0, new_tokens = 64, train_steps = 6;
+  rlvr::restart_with_passive_openmp_wait(argv);
+  int threads = 0, new_tokens = 64, train_steps = 6, kv_budget_mib = SamplingOptions{}.kv_cache_budget_mib;
+  std::vector<int> batches = {1, 64, 256};
   std::string save_dir;  // --save-model DIR: the bench model plus reference logits for the peer
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--save-model")) save_dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--new-tokens")) new_tokens = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--train-steps")) train_steps = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--kv-budget-mib")) kv_budget_mib = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--batches")) {
+      batches.clear();
+      for (const char* p = argv[i + 1]; *p;) {
+        batches.push_back(std::atoi(p));
+        while (*p && *p != ',') ++p;
+        if (*p == ',') ++p;
+      }
+    }
   }
   threads = set_threads(threads);
   Tokenizer tokenizer("0123456789+-*/=#>< \nabcdefghijklmnopqrstuvwxyz.,");  // 48 characters
@@ -73,7 +86,7 @@ int main(int argc, char** argv) {
   std::printf("matmul peak (torch::mm 2048^3, fp32): %.1f GFLOP/s\n", peak);
 
   const int prompt_len = 16;
-  for (int batch : {1, 64, 256}) {
+  for (int batch : batches) {
     int rows = batch == 1 ? 8 : batch;  // batch 1: several single-row requests
     std::vector<std::vector<int>> prompts(rows);
     std::vector<uint64_t> seeds(rows);
@@ -87,6 +100,7 @@ int main(int argc, char** argv) {
     options.max_new_tokens = new_tokens;
     options.batch_size = batch;
     options.ignore_eos = true;
+    options.kv_cache_budget_mib = kv_budget_mib;
     generate(model, tokenizer, {prompts[0]}, {seeds[0]}, options);  // warm-up
     auto start = Clock::now();
     auto out = generate(model, tokenizer, prompts, seeds, options);

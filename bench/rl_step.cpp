@@ -23,10 +23,12 @@
 #include "rlvr/model/config.h"
 #include "rlvr/tasks/task.h"
 #include "rlvr/train/rl_trainer.h"
+#include "rlvr/util/openmp_policy.h"
 
 using namespace rlvr;
 
 int main(int argc, char** argv) {
+  rlvr::restart_with_passive_openmp_wait(argv);
   int steps = 3, threads = 1;
   std::string preset = "quick";
   bool peer = true;

@@ -14,6 +14,10 @@ import math
 import os
 import time
 
+# Idle OpenMP threads sleep rather than spin, as in the C++ programs (see
+# src/rlvr/util/openmp_policy.h); read by libgomp when torch loads it.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
 import torch
 import torch.nn.functional as F
 

@@ -13,12 +13,18 @@ Usage: rl_step_peer.py --model DIR --prompts FILE --steps N --threads T
   FILE: one prompt per line as space-separated token ids (no bos).
 """
 import argparse
+import ctypes
+import os
 import json
 import math
 import struct
 import time
 
 import numpy as np
+# Idle OpenMP threads sleep rather than spin, as in the C++ programs (see
+# src/rlvr/util/openmp_policy.h); read by libgomp when torch loads it.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
 import torch
 import torch.nn.functional as F
 
@@ -188,6 +194,12 @@ def main():
     ap.add_argument("--ignore-eos", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    # The same OpenBLAS thread setting as the C++ trainer (torch does not size
+    # OpenBLAS's own pool).
+    try:
+        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(args.threads)
+    except OSError:
+        print("peer: could not size the OpenBLAS thread pool")
     cfg = json.load(open(f"{args.model}/config.json"))
     weights = read_safetensors(f"{args.model}/model.safetensors")
     policy, reference = Model(cfg, weights), Model(cfg, weights)

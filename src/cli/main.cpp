@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "rlvr/build_info.h"
 #include "rlvr/util/error.h"
+#include "rlvr/util/openmp_policy.h"
 
 namespace rlvr::cli {
 
@@ -22,6 +23,7 @@ Registration::Registration(std::string name, std::string description, Setup setu
 }  // namespace rlvr::cli
 
 int main(int argc, char** argv) {
+  rlvr::restart_with_passive_openmp_wait(argv);
   CLI::App app{"rlvr: measure the reasoning boundary of language models, and run RLVR studies"};
   app.set_version_flag("--version", std::string("rlvr " RLVR_VERSION " (") + RLVR_GIT_COMMIT + ")");
   app.require_subcommand(1);

@@ -126,6 +126,22 @@ void generate_chunk(Transformer& model, const Tokenizer& tokenizer,
   }
 }
 
+// At most batch_size rows, and no more than keep their whole key/value cache
+// (all layers, keys and values, float) within the budget.
+int64_t rows_per_pass(const ModelConfig& config, const std::vector<std::vector<int>>& prompts,
+                      const SamplingOptions& options) {
+  int64_t rows = options.batch_size;
+  if (options.kv_cache_budget_mib <= 0) return rows;
+  int64_t longest_prompt = 0;
+  for (const auto& p : prompts) longest_prompt = std::max<int64_t>(longest_prompt, 1 + p.size());
+  const int64_t capacity =
+      std::min<int64_t>(longest_prompt + options.max_new_tokens, longest_prompt + config.max_seq_len);
+  const int64_t bytes_per_row =
+      int64_t{2} * config.n_layers * config.d_model * capacity * static_cast<int64_t>(sizeof(float));
+  const int64_t budget = int64_t{options.kv_cache_budget_mib} << 20;
+  return std::clamp<int64_t>(budget / bytes_per_row, 1, rows);
+}
+
 }  // namespace
 
 std::vector<Completion> generate(Transformer& model, const Tokenizer& tokenizer,
@@ -147,8 +163,9 @@ std::vector<Completion> generate(Transformer& model, const Tokenizer& tokenizer,
   }
   c10::InferenceMode inference;
   std::vector<Completion> out(prompts.size());
-  for (size_t begin = 0; begin < prompts.size(); begin += options.batch_size) {
-    size_t end = std::min(prompts.size(), begin + options.batch_size);
+  const size_t rows_together = static_cast<size_t>(rows_per_pass(config, prompts, options));
+  for (size_t begin = 0; begin < prompts.size(); begin += rows_together) {
+    size_t end = std::min(prompts.size(), begin + rows_together);
     generate_chunk(model, tokenizer, prompts, seeds, options, begin, end, out, on_done);
   }
   return out;

@@ -5,6 +5,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <thread>
@@ -56,11 +58,178 @@ void rms_rows(const torch::Tensor& x, const torch::Tensor& w, torch::Tensor& out
   });
 }
 
+// The per-row loops of a decoding step are built twice, for AVX2 with FMA and
+// for baseline x86-64, and the loader picks one: at large batches these loops,
+// not the matrix products, are most of the step, and the project's build does
+// not assume the newer instruction set.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define RLVR_ROW_LOOP __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define RLVR_ROW_LOOP
+#endif
+
+// One head of one row in a decoding step: where its query, new key and value
+// come from, its rotary angles, its cache and its attention output.
+struct HeadStep {
+  const float *q, *k, *v;      // [Dh] each, straight from the qkv product
+  const float *cos, *sin;      // [Dh/2] at the row's position
+  float* keys;                 // [Dh, capacity] cache of this row and head, transposed
+  float* values;               // [capacity, Dh]
+  const float* bias;           // [S] additive key mask
+  float* out;                  // [Dh] attention output
+};
+
+// e^x for the softmax's x <= 0, in plain arithmetic the compiler vectorises
+// (std::exp is a call per element): Cephes' range reduction and degree-5
+// polynomial, relative error about 1e-7; x below -87 (masked keys) gives 0.
+inline float exp_nonpositive(float x) {
+  const float c = std::max(x, -87.0f);
+  const float n = std::floor(c * 1.44269504088896341f + 0.5f);
+  const float r = (c - n * 0.693359375f) + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const float two_n = std::bit_cast<float>((static_cast<int32_t>(n) + 127) << 23);
+  return x < -87.0f ? 0.0f : p * two_n;
+}
+
+// Rotates the query and new key, writes key and value to cache slot S - 1, and
+// computes softmax(q K^T * scale + bias) V over the S cached positions. The
+// loops work on blocks of 16 keys or 16 head dimensions held in registers.
+// capacity: a multiple of 16 (KVCache rounds it up), so that a block of keys
+// may read past S. q: Dh floats of scratch; w: capacity floats of scratch.
+RLVR_ROW_LOOP void attend_head(const HeadStep& h, int64_t Dh, int64_t capacity, int64_t S, float scale,
+                               float* q, float* w) {
+  constexpr int64_t kBlock = 16;
+  const int64_t half = Dh / 2;
+  float* kslot = h.keys + (S - 1);  // column S - 1 of the transposed keys
+  for (int64_t i = 0; i < half; ++i) {  // rotary, "rotate half" pairs (i, i + half)
+    q[i] = (h.q[i] * h.cos[i] - h.q[i + half] * h.sin[i]) * scale;
+    q[i + half] = (h.q[i] * h.sin[i] + h.q[i + half] * h.cos[i]) * scale;
+    kslot[i * capacity] = h.k[i] * h.cos[i] - h.k[i + half] * h.sin[i];
+    kslot[(i + half) * capacity] = h.k[i] * h.sin[i] + h.k[i + half] * h.cos[i];
+  }
+  std::copy(h.v, h.v + Dh, h.values + (S - 1) * Dh);
+
+  // Scores, 16 keys at a time: keys are stored transposed, so each head
+  // dimension adds a vertical multiple of 16 consecutive keys.
+  for (int64_t j0 = 0; j0 < S; j0 += kBlock) {
+    float acc[kBlock] = {};
+    for (int64_t d = 0; d < Dh; ++d) {
+      const float qd = q[d];
+      const float* kd = h.keys + d * capacity + j0;
+      for (int64_t l = 0; l < kBlock; ++l) acc[l] += qd * kd[l];
+    }
+    for (int64_t l = 0; l < kBlock; ++l) w[j0 + l] = acc[l];
+  }
+  float lane_max[8];
+  std::fill(lane_max, lane_max + 8, -std::numeric_limits<float>::infinity());
+  int64_t j = 0;
+  for (; j + 8 <= S; j += 8)
+    for (int l = 0; l < 8; ++l) {
+      w[j + l] += h.bias[j + l];
+      lane_max[l] = std::max(lane_max[l], w[j + l]);
+    }
+  for (; j < S; ++j) {
+    w[j] += h.bias[j];
+    lane_max[0] = std::max(lane_max[0], w[j]);
+  }
+  const float max = *std::max_element(lane_max, lane_max + 8);
+  float lane_sum[8] = {};
+  for (j = 0; j + 8 <= S; j += 8)
+    for (int l = 0; l < 8; ++l) {
+      w[j + l] = exp_nonpositive(w[j + l] - max);  // masked keys (bias -inf) give 0
+      lane_sum[l] += w[j + l];
+    }
+  for (; j < S; ++j) {
+    w[j] = exp_nonpositive(w[j] - max);
+    lane_sum[0] += w[j];
+  }
+  float sum = 0;
+  for (float s : lane_sum) sum += s;
+  const float inv = 1.0f / sum;
+
+  // Weighted values, 16 head dimensions at a time.
+  int64_t d0 = 0;
+  for (; d0 + kBlock <= Dh; d0 += kBlock) {
+    float acc[kBlock] = {};
+    for (j = 0; j < S; ++j) {
+      const float a = w[j];
+      const float* vv = h.values + j * Dh + d0;
+      for (int64_t l = 0; l < kBlock; ++l) acc[l] += a * vv[l];
+    }
+    for (int64_t l = 0; l < kBlock; ++l) h.out[d0 + l] = acc[l] * inv;
+  }
+  for (; d0 < Dh; ++d0) {
+    float acc = 0;
+    for (j = 0; j < S; ++j) acc += w[j] * h.values[j * Dh + d0];
+    h.out[d0] = acc * inv;
+  }
+}
+
+// y[b] = x[b] W^T (+ y[b] when accumulating) for outputs [n_begin, n_end) of a
+// few rows: the matrix-vector products of small-batch decoding. OpenBLAS packs
+// the whole weight matrix on every call, which at one or two rows costs more
+// than the products themselves. x: [rows, K]; w: [N, K]; y: [rows, N].
+RLVR_ROW_LOOP void few_rows_times_weights(const float* x, int64_t rows, int64_t K, const float* w,
+                                          int64_t N, int64_t n_begin, int64_t n_end, float* y,
+                                          bool accumulate) {
+  constexpr int64_t kLanes = 16;
+  for (int64_t n = n_begin; n < n_end; ++n) {
+    const float* wn = w + n * K;
+    for (int64_t b = 0; b < rows; ++b) {
+      const float* xb = x + b * K;
+      float part[kLanes] = {};
+      int64_t k = 0;
+      for (; k + kLanes <= K; k += kLanes)
+        for (int64_t l = 0; l < kLanes; ++l) part[l] += xb[k + l] * wn[k + l];
+      for (int64_t l = 0; l < kLanes / 2; ++l) part[l] += part[l + kLanes / 2];
+      float dot = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+      for (; k < K; ++k) dot += xb[k] * wn[k];
+      float& out = y[b * N + n];
+      out = accumulate ? out + dot : dot;
+    }
+  }
+}
+
+// act[f] = silu(gate[f]) * up[f] for one row of the gate_up product [gate | up].
+RLVR_ROW_LOOP void swiglu_row(const float* gate_up, int64_t F, float* act) {
+  for (int64_t f = 0; f < F; ++f) {
+    const float g = gate_up[f];
+    act[f] = g / (1.0f + std::exp(-g)) * gate_up[F + f];
+  }
+}
+
 }  // namespace
 
+// y = x W^T, or y += x W^T: OpenBLAS for larger batches, the plain loops
+// above for a few rows (measured crossover: docs/PERFORMANCE.md).
+void project(const torch::Tensor& x, const torch::Tensor& w, torch::Tensor& y, bool accumulate) {
+  constexpr int64_t kFewRows = 4;
+  const int64_t rows = x.size(0), K = x.size(1), N = w.size(0);
+  if (rows > kFewRows) {
+    if (accumulate)
+      y.addmm_(x, w.t());
+    else
+      at::mm_out(y, x, w.t());
+    return;
+  }
+  const float* xp = x.data_ptr<float>();
+  const float* wp = w.data_ptr<float>();
+  float* yp = y.data_ptr<float>();
+  at::parallel_for(0, N, 64, [&](int64_t begin, int64_t end) {
+    few_rows_times_weights(xp, rows, K, wp, N, begin, end, yp, accumulate);
+  });
+}
+
 KVCache::KVCache(const ModelConfig& config, int64_t batch, int64_t capacity) {
+  capacity = (capacity + 15) / 16 * 16;  // attend_head reads keys in blocks of 16
   for (int l = 0; l < config.n_layers; ++l) {
-    keys.push_back(torch::empty({batch, config.n_heads, capacity, config.head_dim()}));
+    keys.push_back(torch::zeros({batch, config.n_heads, config.head_dim(), capacity}));
     values.push_back(torch::empty({batch, config.n_heads, capacity, config.head_dim()}));
   }
 }
@@ -139,9 +308,9 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch:
     torch::Tensor k = apply_rotary(qkv[1], cos, sin);
     torch::Tensor v = qkv[2];
     if (cache) {
-      cache->keys[l].narrow(2, past, T).copy_(k);
+      cache->keys[l].narrow(3, past, T).copy_(k.transpose(-2, -1));
       cache->values[l].narrow(2, past, T).copy_(v);
-      k = cache->keys[l].narrow(2, 0, S);
+      k = cache->keys[l].narrow(3, 0, S).transpose(-2, -1);
       v = cache->values[l].narrow(2, 0, S);
     }
     torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(bias);  // [B,H,T,S]
@@ -179,79 +348,37 @@ torch::Tensor TransformerImpl::decode_step(const torch::Tensor& tokens, const to
   for (size_t l = 0; l < layers_.size(); ++l) {
     const Layer& layer = layers_[l];
     rms_rows(x, layer.attn_norm, h, config_.norm_eps);
-    at::mm_out(qkv, h, layer.qkv.t());
+    project(h, layer.qkv, qkv, false);
     TORCH_CHECK(cache.keys[l].is_contiguous() && cache.values[l].is_contiguous(), "cache layout");
     float* kc = cache.keys[l].data_ptr<float>();
     float* vc = cache.values[l].data_ptr<float>();
     const float* qkv_p = qkv.data_ptr<float>();
     float* att_p = att.data_ptr<float>();
     at::parallel_for(0, B * H, 8, [&](int64_t begin, int64_t end) {
-      std::vector<float> q(Dh), w(S);
+      std::vector<float> q(Dh), w(cap);
       for (int64_t bh = begin; bh < end; ++bh) {
         const int64_t b = bh / H, hh = bh % H;
-        const float* row = qkv_p + b * 3 * D;
-        const float* c = cos_p + pp[b] * half;
-        const float* s = sin_p + pp[b] * half;
-        const float* qs = row + hh * Dh;
-        const float* ks = row + D + hh * Dh;
-        const float* vs = row + 2 * D + hh * Dh;
-        float* kslot = kc + (bh * cap + S - 1) * Dh;
-        float* vslot = vc + (bh * cap + S - 1) * Dh;
-        for (int64_t i = 0; i < half; ++i) {  // rotary, "rotate half" pairs (i, i + half)
-          q[i] = qs[i] * c[i] - qs[i + half] * s[i];
-          q[i + half] = qs[i] * s[i] + qs[i + half] * c[i];
-          kslot[i] = ks[i] * c[i] - ks[i + half] * s[i];
-          kslot[i + half] = ks[i] * s[i] + ks[i + half] * c[i];
-        }
-        std::copy(vs, vs + Dh, vslot);
-        const float* kb = kc + bh * cap * Dh;
-        const float* vb = vc + bh * cap * Dh;
-        const float* brow = bp + b * S;
-        float max = -std::numeric_limits<float>::infinity();
-        for (int64_t j = 0; j < S; ++j) {
-          const float* kv = kb + j * Dh;
-          float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // eight lanes the compiler vectorises
-          int64_t d = 0;
-          for (; d + 8 <= Dh; d += 8)
-            for (int lane = 0; lane < 8; ++lane) part[lane] += q[d + lane] * kv[d + lane];
-          float dot = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-          for (; d < Dh; ++d) dot += q[d] * kv[d];
-          w[j] = dot * scale + brow[j];
-          max = std::max(max, w[j]);
-        }
-        float sum = 0;
-        for (int64_t j = 0; j < S; ++j) {
-          w[j] = std::exp(w[j] - max);  // exp(-inf) = 0 for hidden keys
-          sum += w[j];
-        }
-        float* o = att_p + b * D + hh * Dh;
-        std::fill(o, o + Dh, 0.0f);
-        const float inv = 1.0f / sum;
-        for (int64_t j = 0; j < S; ++j) {
-          if (w[j] == 0.0f) continue;
-          const float a = w[j] * inv;
-          const float* vv = vb + j * Dh;
-          for (int64_t d = 0; d < Dh; ++d) o[d] += a * vv[d];
-        }
+        const float* row = qkv_p + b * 3 * D + hh * Dh;
+        HeadStep step{row, row + D, row + 2 * D, cos_p + pp[b] * half, sin_p + pp[b] * half,
+                      kc + bh * Dh * cap, vc + bh * cap * Dh, bp + b * S, att_p + b * D + hh * Dh};
+        attend_head(step, Dh, cap, S, scale, q.data(), w.data());
       }
     });
-    x.addmm_(att, layer.out.t());  // residual: x += att Wout^T
+    project(att, layer.out, x, true);  // residual: x += att Wout^T
     rms_rows(x, layer.mlp_norm, h, config_.norm_eps);
-    at::mm_out(gate_up, h, layer.gate_up.t());
+    project(h, layer.gate_up, gate_up, false);
     const float* gu = gate_up.data_ptr<float>();
     float* ap = act.data_ptr<float>();
     at::parallel_for(0, B, 16, [&](int64_t begin, int64_t end) {
-      for (int64_t b = begin; b < end; ++b)
-        for (int64_t f = 0; f < F; ++f) {
-          const float g = gu[b * 2 * F + f];
-          ap[b * F + f] = g / (1.0f + std::exp(-g)) * gu[b * 2 * F + F + f];
-        }
+      for (int64_t b = begin; b < end; ++b) swiglu_row(gu + b * 2 * F, F, ap + b * F);
     });
-    x.addmm_(act, layer.down.t());
+    project(act, layer.down, x, true);
   }
   cache.length = S;
   rms_rows(x, final_norm_, h, config_.norm_eps);
-  return torch::mm(h, head_.t()).view({B, 1, config_.vocab_size});
+  torch::Tensor logits = torch::empty({B, config_.vocab_size});
+  project(h, head_, logits, false);
+  return logits.view({B, 1, config_.vocab_size});
 }
 
 Transformer make_transformer(const ModelConfig& config, uint64_t seed) {

@@ -22,8 +22,10 @@ std::pair<torch::Tensor, torch::Tensor> rotary_tables(int head_dim, int max_len,
 // silu(gate) * up, where gate and up are the two halves of the last dimension.
 torch::Tensor swiglu(const torch::Tensor& gate_up);
 
-// Keys and values of earlier positions, preallocated to [B, H, capacity, Dh]
-// per layer so that each decoding step writes in place.
+// Keys and values of earlier positions, preallocated per layer so that each
+// decoding step writes in place: values [B, H, capacity, Dh], keys transposed
+// to [B, H, Dh, capacity] so that a query's scores against all keys are
+// vertical multiply-adds.
 struct KVCache {
   std::vector<torch::Tensor> keys, values;
   int64_t length = 0;  // positions filled so far
@@ -31,7 +33,7 @@ struct KVCache {
   // so that a step allocates no large buffers.
   std::vector<torch::Tensor> scratch;
   KVCache(const ModelConfig& config, int64_t batch, int64_t capacity);
-  int64_t capacity() const { return keys.empty() ? 0 : keys[0].size(2); }
+  int64_t capacity() const { return values.empty() ? 0 : values[0].size(2); }
   // Keeps only the given batch rows (used when finished rows leave a batch).
   void keep_rows(const torch::Tensor& rows);
 };
