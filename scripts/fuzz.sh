@@ -18,5 +18,15 @@ work=build-fuzz/corpus
 mkdir -p "$work"
 cp -n fuzz/corpus/* "$work"/ 2>/dev/null || true
 cd build-fuzz
-ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/../fuzz/lsan.supp" ./fuzz/fuzz_verify corpus \
-  -max_total_time="$seconds" -timeout=2 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1
+# libFuzzer prints a line per new input; keep them in fuzz.log and show the
+# final statistics, or the end of the log when it fails.
+echo "fuzzing the verifier for ${seconds} s (log: build-fuzz/fuzz.log)"
+if ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/../fuzz/lsan.supp" ./fuzz/fuzz_verify corpus \
+  -max_total_time="$seconds" -timeout=2 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+  >fuzz.log 2>&1; then
+  grep -E '^(stat::|Done )' fuzz.log || tail -n 5 fuzz.log
+else
+  status=$?
+  tail -n 80 fuzz.log
+  exit "$status"
+fi

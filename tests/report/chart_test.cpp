@@ -230,6 +230,26 @@ TEST(LineChart, LinearModeAndBadPointsAreHandled) {
   EXPECT_EQ(check_markup(render_line_chart(empty, palette)), "");
 }
 
+TEST(LineChart, AllZeroNonNegativeSeriesKeepsTheAxisAtZeroAndAbove) {
+  Palette palette;
+  LineChart c;
+  c.x_scale = XScale::linear;
+  c.y_min.reset();
+  c.y_max.reset();
+  LineSeries s{"clip fraction", {}};
+  for (int step = 0; step <= 50; step += 10) s.points.push_back({double(step), 0.0, {}, {}});
+  c.series = {s};
+  std::string svg = render_line_chart(c, palette);
+  EXPECT_EQ(check_markup(svg), "");
+  EXPECT_EQ(svg.find(">-"), std::string::npos) << "a negative tick label on a chart of zeros";
+  EXPECT_NE(svg.find(">0</text>"), std::string::npos);
+
+  // Data that are negative still get room below them.
+  c.series[0].points.back().y = -1.0;
+  svg = render_line_chart(c, palette);
+  EXPECT_NE(svg.find(">-1"), std::string::npos);
+}
+
 TEST(BarChart, HeightsAreProportionalToValues) {
   Palette palette;
   BarChart c;

@@ -109,7 +109,9 @@ std::string render_line_chart(const LineChart& chart, Palette& palette) {
   if (!chart.y_min || !chart.y_max) {
     double pad = (ymax - ymin) * 0.05;
     if (pad == 0) pad = std::max(std::abs(ymax) * 0.1, 0.5);
-    if (!chart.y_min) ymin -= pad;
+    // Padding never takes a chart of non-negative values (rates, KL, lengths)
+    // below zero.
+    if (!chart.y_min) ymin = y_lo >= 0 ? std::max(0.0, ymin - pad) : ymin - pad;
     if (!chart.y_max) ymax += pad;
   }
   if (ymax <= ymin) ymax = ymin + 1;
