@@ -28,6 +28,7 @@
 #include "rlvr/verify/datasets.h"
 #include "rlvr/verify/equivalence.h"
 #include "rlvr/verify/exact.h"
+#include "rlvr/verify/rewrite.h"
 
 using namespace rlvr::verify;
 using Clock = std::chrono::steady_clock;
@@ -39,39 +40,6 @@ struct Job {
   std::string pred;
   CheckOptions options;
 };
-
-// Replaces every \frac{A}{B} (brace-matched) by (A)/(B).
-std::string frac_to_slash(const std::string& s) {
-  std::string out;
-  size_t i = 0;
-  auto group = [&](size_t& p, std::string& content) {
-    if (p >= s.size() || s[p] != '{') return false;
-    int level = 0;
-    size_t start = p + 1;
-    for (; p < s.size(); ++p) {
-      if (s[p] == '{') ++level;
-      else if (s[p] == '}' && --level == 0) {
-        content = s.substr(start, p - start);
-        ++p;
-        return true;
-      }
-    }
-    return false;
-  };
-  while (i < s.size()) {
-    if (s.compare(i, 6, "\\frac{") == 0) {
-      size_t p = i + 5;
-      std::string a, b;
-      if (group(p, a) && group(p, b)) {
-        out += "(" + frac_to_slash(a) + ")/(" + frac_to_slash(b) + ")";
-        i = p;
-        continue;
-      }
-    }
-    out += s[i++];
-  }
-  return out;
-}
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
@@ -106,7 +74,7 @@ std::vector<Job> workload(const std::filesystem::path& data) {
       const std::string& g = p.gold;
       CheckOptions o;
       jobs.push_back({g, "Thus the answer is $\\boxed{" + g + "}$.", o});
-      jobs.push_back({g, frac_to_slash(g), o});
+      jobs.push_back({g, fractions_as_slashes(g), o});
       jobs.push_back({g, replace_all(g, "\\frac", "\\dfrac"), o});
       jobs.push_back({g, spaced(g), o});
       jobs.push_back({g, "$" + g + "+1$", o});  // must be rejected

@@ -9,14 +9,11 @@ PyTorch, as a Python user would write them. Run with Debian's /usr/bin/python3
     /usr/bin/python3 bench/peers/engine_peer.py [--threads T] [--new-tokens N] [--train-steps S]
 """
 import argparse
-import ctypes
 import math
 import os
 import time
 
-# Idle OpenMP threads sleep rather than spin, as in the C++ programs (see
-# src/rlvr/util/openmp_policy.h); read by libgomp when torch loads it.
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+import torch_threads  # before torch: sets the OpenMP wait policy
 
 import torch
 import torch.nn.functional as F
@@ -162,13 +159,7 @@ def main():
     ap.add_argument("--train-steps", type=int, default=6)
     ap.add_argument("--model", help="folder written by bench_engine --save-model: check the peer computes the same logits")
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    # The same OpenBLAS thread setting as the C++ engine (torch does not size
-    # OpenBLAS's own pool).
-    try:
-        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(a.threads)
-    except OSError:
-        print("peer: could not size the OpenBLAS thread pool")
+    torch_threads.use_threads(torch, a.threads)
     torch.manual_seed(0)
     model = Model()
     if a.model:

@@ -13,7 +13,6 @@ Usage: rl_step_peer.py --model DIR --prompts FILE --steps N --threads T
   FILE: one prompt per line as space-separated token ids (no bos).
 """
 import argparse
-import ctypes
 import os
 import json
 import math
@@ -21,9 +20,7 @@ import struct
 import time
 
 import numpy as np
-# Idle OpenMP threads sleep rather than spin, as in the C++ programs (see
-# src/rlvr/util/openmp_policy.h); read by libgomp when torch loads it.
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+import torch_threads  # before torch: sets the OpenMP wait policy
 
 import torch
 import torch.nn.functional as F
@@ -193,13 +190,7 @@ def main():
     ap.add_argument("--minibatch-prompts", type=int, default=4)
     ap.add_argument("--ignore-eos", action="store_true")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    # The same OpenBLAS thread setting as the C++ trainer (torch does not size
-    # OpenBLAS's own pool).
-    try:
-        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(args.threads)
-    except OSError:
-        print("peer: could not size the OpenBLAS thread pool")
+    torch_threads.use_threads(torch, args.threads)
     cfg = json.load(open(f"{args.model}/config.json"))
     weights = read_safetensors(f"{args.model}/model.safetensors")
     policy, reference = Model(cfg, weights), Model(cfg, weights)

@@ -4,6 +4,7 @@
 // folder can include it ("../report/browser.h").
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -92,6 +93,23 @@ inline void screenshot(const std::filesystem::path& chromium, const std::filesys
                            " --window-size=" + std::to_string(width) + "," + std::to_string(height),
                        "file://" + std::filesystem::absolute(html).string(), out);
   std::filesystem::remove(out);
+}
+
+// Takes a fresh screenshot (as above) and returns "" when it is a PNG of more
+// than min_bytes (a blank page compresses to a few kB), else what is wrong.
+inline std::string screenshot_problem(const std::filesystem::path& chromium, const std::filesystem::path& html,
+                                      const std::filesystem::path& png, int width, int height,
+                                      std::uintmax_t min_bytes) {
+  std::filesystem::remove(png);
+  screenshot(chromium, html, png, width, height);
+  if (!std::filesystem::exists(png)) return "no screenshot written";
+  std::ifstream in(png, std::ios::binary);
+  char sig[8] = {};
+  in.read(sig, 8);
+  if (std::string(sig, 8) != std::string("\x89PNG\r\n\x1a\n", 8)) return "not a PNG";
+  if (std::filesystem::file_size(png) <= min_bytes)
+    return "only " + std::to_string(std::filesystem::file_size(png)) + " bytes: a blank page?";
+  return "";
 }
 
 }  // namespace rlvr::testing

@@ -17,14 +17,9 @@
 
 using namespace rlvr::report;
 using rlvr::testing::check_markup;
+using rlvr::testing::count;
 
 namespace {
-
-int count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1)) ++n;
-  return n;
-}
 
 std::vector<double> tick_values(const std::vector<Tick>& ticks) {
   std::vector<double> v;

@@ -11,16 +11,11 @@
 #include "sample_analysis.h"
 
 namespace fs = std::filesystem;
+using rlvr::testing::count;
 using namespace rlvr::report;
 using rlvr::testing::check_markup;
 
 namespace {
-
-int count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1)) ++n;
-  return n;
-}
 
 fs::path fresh_dir(const std::string& name) {
   fs::path d = fs::temp_directory_path() / ("rlvr_report_test_" + name);

@@ -12,6 +12,38 @@
 
 namespace rlvr::testing {
 
+// How many times needle occurs in haystack (overlaps counted).
+inline int count(const std::string& haystack, const std::string& needle) {
+  int n = 0;
+  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1)) ++n;
+  return n;
+}
+
+// Empty when a figure's markup holds a rendered chart: a closed <svg> of
+// more than 2,000 characters with exactly one series group per label, each
+// labelled; else what is wrong.
+inline std::string figure_problem(const std::string& fig, const std::vector<std::string>& labels) {
+  if (fig.empty()) return "figure missing";
+  size_t svg = fig.find("<svg");
+  if (svg == std::string::npos) return "no <svg>";
+  if (fig.find("</svg>") == std::string::npos) return "unclosed <svg>";
+  if (fig.size() - svg <= 2000) return "an almost empty <svg>";
+  int series = count(fig, "class=\"series\"");
+  if (series != static_cast<int>(labels.size()))
+    return std::to_string(series) + " series, expected " + std::to_string(labels.size());
+  for (const auto& label : labels)
+    if (fig.find("data-series=\"" + label + "\"") == std::string::npos) return "no series " + label;
+  return "";
+}
+
+// The markup of <figure id="ID"> ... </figure>, or "" when absent.
+inline std::string figure_markup(const std::string& html, const std::string& id) {
+  size_t start = html.find("<figure id=\"" + id + "\"");
+  if (start == std::string::npos) return "";
+  size_t end = html.find("</figure>", start);
+  return end == std::string::npos ? "" : html.substr(start, end - start);
+}
+
 // Empty when balanced, else a description of the first problem.
 inline std::string check_markup(std::string_view s) {
   static const std::vector<std::string> kVoid = {"meta", "br", "hr", "img", "input", "link", "col", "wbr"};

@@ -21,6 +21,8 @@
 #include "sample_study.h"
 
 namespace fs = std::filesystem;
+using rlvr::testing::count;
+using rlvr::testing::figure_markup;
 using rlvr::report::render_study_report;
 using rlvr::report::task_prefixes;
 using rlvr::report::write_study_report;
@@ -50,22 +52,12 @@ std::string element(const std::string& html, const std::string& opening, const s
   return end == std::string::npos ? "" : html.substr(start, end - start);
 }
 
-std::string figure_markup(const std::string& html, const std::string& id) {
-  return element(html, "<figure id=\"" + id + "\"", "</figure>");
-}
-
 // The <g class="series" data-series="LABEL"> group of a figure.
 std::string series_markup(const std::string& fig, const std::string& label) {
   size_t start = fig.find("<g class=\"series\" data-series=\"" + label + "\"");
   if (start == std::string::npos) return "";
   size_t next = fig.find("<g class=\"series\"", start + 1);
   return fig.substr(start, next == std::string::npos ? std::string::npos : next - start);
-}
-
-int count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1)) ++n;
-  return n;
 }
 
 const std::vector<std::string> kModels = {"base", "grpo", "rloo", "distill"};
@@ -360,15 +352,7 @@ TEST(StudyReportInBrowser, EveryFigureRendersWithEverySeries) {
     for (const auto& [suffix, labels] : expected_series(std::string(task) == "countdown")) {
       std::string id = std::string(task) + "-" + suffix;
       std::string fig = figure_markup(dom, id);
-      ASSERT_FALSE(fig.empty()) << "figure " << id << " missing from the DOM";
-      size_t svg = fig.find("<svg");
-      ASSERT_NE(svg, std::string::npos) << id;
-      EXPECT_NE(fig.find("</svg>"), std::string::npos) << id;
-      EXPECT_GT(fig.size() - svg, 2000u) << id << " has an almost empty <svg>";
-      EXPECT_EQ(count(fig, "class=\"series\""), static_cast<int>(labels.size())) << id;
-      for (const auto& label : labels) {
-        EXPECT_NE(fig.find("data-series=\"" + label + "\""), std::string::npos) << id << ": " << label;
-      }
+      EXPECT_EQ(rlvr::testing::figure_problem(fig, labels), "") << id;
     }
     EXPECT_EQ(figure_markup(dom, "modeq-fig-steps-valid-pass-at-k"), "");
   }
@@ -376,13 +360,6 @@ TEST(StudyReportInBrowser, EveryFigureRendersWithEverySeries) {
   EXPECT_NE(dom.find("<summary>Solved only by distill (25)</summary>"), std::string::npos);
 
   fs::path png = fs::path(RLVR_BINARY_DIR) / "test-artifacts" / "study_report.png";
-  fs::remove(png);
-  rlvr::testing::screenshot(chromium, dir / "report.html", png, 1280, 9800);
-  ASSERT_TRUE(fs::exists(png));
-  std::ifstream in(png, std::ios::binary);
-  char sig[8] = {};
-  in.read(sig, 8);
-  EXPECT_EQ(std::string(sig, 8), std::string("\x89PNG\r\n\x1a\n", 8));
-  EXPECT_GT(fs::file_size(png), 50000u);  // a blank page compresses to a few kB
+  EXPECT_EQ(rlvr::testing::screenshot_problem(chromium, dir / "report.html", png, 1280, 9800, 50000), "");
   std::cout << "screenshot: " << png.string() << "\nreport: " << (dir / "report.html").string() << "\n";
 }

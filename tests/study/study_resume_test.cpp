@@ -155,7 +155,8 @@ TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport
     EXPECT_NE(dom.find(std::string("data-series=\"") + model + "\""), std::string::npos) << model;
   EXPECT_NE(dom.find("<svg"), std::string::npos);
   fs::path artifacts = fs::path(RLVR_BINARY_DIR) / "test-artifacts";
-  fs::create_directories(artifacts);
-  rlvr::testing::screenshot(chromium, whole / "report.html", artifacts / "study_tiny_report.png", 1280, 3000);
+  EXPECT_EQ(rlvr::testing::screenshot_problem(chromium, whole / "report.html", artifacts / "study_tiny_report.png",
+                                              1280, 3000, 20000),
+            "");
   std::printf("screenshot: %s\n", (artifacts / "study_tiny_report.png").c_str());
 }

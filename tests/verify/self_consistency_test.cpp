@@ -8,6 +8,7 @@
 #include "rlvr/verify/datasets.h"
 #include "rlvr/verify/equivalence.h"
 #include "rlvr/verify/extract.h"
+#include "rlvr/verify/rewrite.h"
 #include "test_data.h"
 
 namespace rlvr::verify {
@@ -129,40 +130,6 @@ TEST(SelfConsistency, GoldAnswersParse) {
 namespace rlvr::verify {
 namespace {
 
-std::string frac_as_slash(const std::string& s) {
-  std::string out;
-  size_t i = 0;
-  auto group = [&](size_t& p, std::string& content) {
-    if (p >= s.size() || s[p] != '{') return false;
-    int level = 0;
-    size_t start = p + 1;
-    for (; p < s.size(); ++p) {
-      if (s[p] == '{') ++level;
-      else if (s[p] == '}' && --level == 0) {
-        content = s.substr(start, p - start);
-        ++p;
-        return true;
-      }
-    }
-    return false;
-  };
-  while (i < s.size()) {
-    if (s.compare(i, 6, "\\frac{") == 0) {
-      size_t p = i + 5;
-      std::string a, b;
-      if (group(p, a) && group(p, b)) {
-        size_t last = out.find_last_not_of(' ');
-        bool mixed_number = last != std::string::npos && out[last] >= '0' && out[last] <= '9';
-        out += (mixed_number ? "+(" : "(") + frac_as_slash(a) + ")/(" + frac_as_slash(b) + ")";
-        i = p;
-        continue;
-      }
-    }
-    out += s[i++];
-  }
-  return out;
-}
-
 // MATH500 golds against rewritten forms a grader must accept, and against
 // the gold plus one, which it must reject.
 TEST(SelfConsistency, Math500GoldsAgainstRewrittenForms) {
@@ -177,7 +144,7 @@ TEST(SelfConsistency, Math500GoldsAgainstRewrittenForms) {
     }
     std::string dfrac = g;
     for (size_t k = 0; (k = dfrac.find("\\frac", k)) != std::string::npos; k += 6) dfrac.replace(k, 5, "\\dfrac");
-    for (const std::string& variant : {frac_as_slash(g), dfrac, " " + spaced + " "}) {
+    for (const std::string& variant : {fractions_as_slashes(g), dfrac, " " + spaced + " "}) {
       Verdict v = compare_answers(g, variant, CheckOptions{});
       if (!v.equivalent) {
         ++failures;
