@@ -13,7 +13,6 @@ Usage: rl_step_peer.py --model DIR --prompts FILE --steps N --threads T
   FILE: one prompt per line as space-separated token ids (no bos).
 """
 import argparse
-import os
 import json
 import math
 import struct
