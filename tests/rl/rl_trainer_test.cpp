@@ -230,3 +230,44 @@ TEST(RunRl, WritesModelMetricsAndResumesAfterAStop) {
   EXPECT_EQ(eval_steps, (std::vector<int64_t>{0, 2, 4}));
   EXPECT_TRUE(std::filesystem::exists(dir / "resumed" / "rl_run.json"));
 }
+
+// Rows that share a prompt compute it once: the log-probs and their gradients
+// are those of computing every row in full.
+TEST(ResponseLogits, SharedPromptsGiveTheSameLogprobsAndGradients) {
+  const auto& base = tiny_base();
+  auto distinct = some_prompts(base.tokenizer, 3);
+  distinct[1].resize(3);                                         // prompts of different lengths,
+  distinct[2].insert(distinct[2].end(), {5, 6, 7, 8});          // so that shorter ones are padded
+  // Groups of 3, 1 and 2 rows; completions of different lengths, one of a single token.
+  std::vector<std::vector<int>> prompts = {distinct[0], distinct[0], distinct[0], distinct[1], distinct[2],
+                                           distinct[2]};
+  std::vector<std::vector<int>> completions = {{3, 4, 2}, {5}, {6, 7, 8, 9, 2}, {2}, {10, 11}, {12, 13, 14, 2}};
+  model::Transformer m = clone_model(base.model);
+  auto params = m->named_weights();
+  auto run = [&](bool share) {
+    for (auto& [n, p] : params) p.mutable_grad() = torch::Tensor();
+    ResponseLogits r = response_logits(m, prompts, completions, share);
+    (r.logprobs * torch::linspace(0.5, 1.5, r.logprobs.size(1))).sum().backward();
+    std::vector<torch::Tensor> grads;
+    for (auto& [n, p] : params) grads.push_back(p.grad().clone());
+    return std::make_pair(r, grads);
+  };
+  auto [shared, shared_grads] = run(true);
+  auto [full, full_grads] = run(false);
+  ASSERT_EQ(shared.logprobs.sizes(), full.logprobs.sizes());
+  EXPECT_TRUE(torch::equal(shared.mask, full.mask));
+  EXPECT_LT((shared.logprobs - full.logprobs).abs().max().item<double>(), 1e-4);
+  EXPECT_LT(((shared.logits - full.logits) * full.mask.unsqueeze(-1)).abs().max().item<double>(), 1e-4);
+  for (size_t i = 0; i < params.size(); ++i) {
+    double scale = full_grads[i].abs().max().item<double>() + 1e-6;
+    EXPECT_LT((shared_grads[i] - full_grads[i]).abs().max().item<double>() / scale, 1e-4) << params[i].first;
+  }
+  // Without gradients too, and with every completion one token long.
+  torch::NoGradGuard g;
+  std::vector<std::vector<int>> single(prompts.size(), std::vector<int>{2});
+  EXPECT_LT((response_logits(m, prompts, single, true).logprobs - response_logits(m, prompts, single, false).logprobs)
+                .abs()
+                .max()
+                .item<double>(),
+            1e-4);
+}

@@ -11,6 +11,9 @@
 #include <limits>
 #include <thread>
 
+#include "rlvr/model/cpu_dispatch.h"
+#include "rlvr/model/fused_blocks.h"
+
 namespace rlvr::model {
 
 namespace F = torch::nn::functional;
@@ -58,15 +61,6 @@ void rms_rows(const torch::Tensor& x, const torch::Tensor& w, torch::Tensor& out
   });
 }
 
-// The per-row loops of a decoding step are built twice, for AVX2 with FMA and
-// for baseline x86-64, and the loader picks one: at large batches these loops,
-// not the matrix products, are most of the step, and the project's build does
-// not assume the newer instruction set.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define RLVR_ROW_LOOP __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define RLVR_ROW_LOOP
-#endif
 
 // One head of one row in a decoding step: where its query, new key and value
 // come from, its rotary angles, its cache and its attention output.
@@ -291,8 +285,8 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch:
   TORCH_CHECK(!cache || S <= cache->capacity(), "KV cache overflow: ", S, " > ", cache->capacity());
 
   torch::Tensor flat_pos = positions.reshape({-1});
-  torch::Tensor cos = rope_cos_.index_select(0, flat_pos).view({B, 1, T, Dh / 2});
-  torch::Tensor sin = rope_sin_.index_select(0, flat_pos).view({B, 1, T, Dh / 2});
+  torch::Tensor cos = rope_cos_.index_select(0, flat_pos).view({B, T, Dh / 2});
+  torch::Tensor sin = rope_sin_.index_select(0, flat_pos).view({B, T, Dh / 2});
   torch::Tensor bias = attention_bias;
   if (!bias.defined()) {  // plain causal: query t sees keys up to past + t
     bias = torch::full({T, S}, -std::numeric_limits<float>::infinity()).triu(past + 1);
@@ -302,11 +296,8 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch:
   torch::Tensor x = torch::embedding(embedding_, tokens);  // [B, T, D]
   for (size_t l = 0; l < layers_.size(); ++l) {
     const Layer& layer = layers_[l];
-    torch::Tensor h = rms_norm(x, layer.attn_norm, config_.norm_eps);
-    torch::Tensor qkv = F::linear(h, layer.qkv).view({B, T, 3, H, Dh}).permute({2, 0, 3, 1, 4});
-    torch::Tensor q = apply_rotary(qkv[0], cos, sin);  // [B, H, T, Dh]
-    torch::Tensor k = apply_rotary(qkv[1], cos, sin);
-    torch::Tensor v = qkv[2];
+    torch::Tensor h = fused_rms_norm(x, layer.attn_norm, config_.norm_eps);
+    auto [q, k, v] = split_heads_with_rotary(F::linear(h, layer.qkv), cos, sin, H);  // [B, H, T, Dh] each
     if (cache) {
       cache->keys[l].narrow(3, past, T).copy_(k.transpose(-2, -1));
       cache->values[l].narrow(2, past, T).copy_(v);
@@ -316,11 +307,11 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch:
     torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(bias);  // [B,H,T,S]
     torch::Tensor attended = torch::matmul(torch::softmax(scores, -1), v);               // [B,H,T,Dh]
     x = x + F::linear(attended.transpose(1, 2).reshape({B, T, D}), layer.out);
-    h = rms_norm(x, layer.mlp_norm, config_.norm_eps);
-    x = x + F::linear(swiglu(F::linear(h, layer.gate_up)), layer.down);
+    h = fused_rms_norm(x, layer.mlp_norm, config_.norm_eps);
+    x = x + F::linear(fused_swiglu(F::linear(h, layer.gate_up)), layer.down);
   }
   if (cache) cache->length = S;
-  return F::linear(rms_norm(x, final_norm_, config_.norm_eps), head_);
+  return F::linear(fused_rms_norm(x, final_norm_, config_.norm_eps), head_);
 }
 
 torch::Tensor TransformerImpl::decode_step(const torch::Tensor& tokens, const torch::Tensor& positions,

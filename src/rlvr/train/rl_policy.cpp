@@ -1,17 +1,119 @@
 #include "rlvr/train/rl_policy.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "rlvr/model/tokenizer.h"
 #include "rlvr/util/error.h"
 
 namespace rlvr::train {
 
+namespace {
+
+constexpr float kHidden = -std::numeric_limits<float>::infinity();
+
+// The completion tokens, their mask, and the log-probs of each row's own
+// tokens under `logits` [B, C, V].
+ResponseLogits finish(torch::Tensor logits, const std::vector<std::vector<int>>& completions, int64_t C) {
+  const int64_t B = static_cast<int64_t>(completions.size());
+  std::vector<int64_t> targets(B * C, 0);
+  std::vector<float> mask(B * C, 0.0f);
+  for (int64_t i = 0; i < B; ++i)
+    for (size_t t = 0; t < completions[i].size(); ++t) {
+      targets[i * C + t] = completions[i][t];
+      mask[i * C + t] = 1.0f;
+    }
+  ResponseLogits out;
+  out.logits = std::move(logits);
+  torch::Tensor tgt = torch::tensor(targets, torch::kLong).view({B, C});
+  out.mask = torch::tensor(mask).view({B, C});
+  out.logprobs = out.logits.log_softmax(-1).gather(-1, tgt.unsqueeze(-1)).squeeze(-1) * out.mask;
+  return out;
+}
+
+// Runs of neighbouring rows with equal prompts: the first row of each run.
+std::vector<int64_t> prompt_runs(const std::vector<std::vector<int>>& prompts) {
+  std::vector<int64_t> starts;
+  for (size_t i = 0; i < prompts.size(); ++i)
+    if (i == 0 || prompts[i] != prompts[i - 1]) starts.push_back(static_cast<int64_t>(i));
+  return starts;
+}
+
+// Each run's [bos, prompt] goes through the model once, into a cache; each
+// row then continues from a copy of its run's keys and values with its own
+// completion. The first completion token is predicted from the prompt's last
+// position, the others from the row's own pass.
+ResponseLogits shared_prompt_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
+                                    const std::vector<std::vector<int>>& completions,
+                                    const std::vector<int64_t>& run_starts, int64_t C) {
+  const int64_t B = static_cast<int64_t>(prompts.size()), U = static_cast<int64_t>(run_starts.size());
+  const int64_t n_layers = static_cast<int64_t>(model->config().n_layers);
+  std::vector<int64_t> run_of_row(B);
+  int64_t Lp = 1;
+  for (int64_t u = 0; u < U; ++u) {
+    const int64_t end = u + 1 < U ? run_starts[u + 1] : B;
+    for (int64_t i = run_starts[u]; i < end; ++i) run_of_row[i] = u;
+    Lp = std::max<int64_t>(Lp, 1 + static_cast<int64_t>(prompts[run_starts[u]].size()));
+  }
+  auto longs = torch::TensorOptions().dtype(torch::kLong);
+
+  // Prompts, right-padded: causal attention never sees the padding after them.
+  std::vector<int64_t> prefix(U * Lp, model::Tokenizer::kPad), last(U);
+  for (int64_t u = 0; u < U; ++u) {
+    const auto& p = prompts[run_starts[u]];
+    prefix[u * Lp] = model::Tokenizer::kBos;
+    for (size_t t = 0; t < p.size(); ++t) prefix[u * Lp + 1 + t] = p[t];
+    last[u] = static_cast<int64_t>(p.size());
+  }
+  model::KVCache prompt_cache(model->config(), U, Lp);
+  torch::Tensor prefix_logits = model->forward(torch::tensor(prefix, longs).view({U, Lp}),
+                                               torch::arange(Lp, longs).unsqueeze(0).expand({U, Lp}).contiguous(),
+                                               {}, &prompt_cache);  // [U, Lp, V]
+  torch::Tensor runs = torch::tensor(run_of_row, longs);
+  torch::Tensor first = prefix_logits.gather(1, torch::tensor(last, longs).view({U, 1, 1}).expand(
+                                                    {U, 1, prefix_logits.size(2)}))
+                            .index_select(0, runs);  // [B, 1, V]
+  const int64_t Tc = C - 1;  // completion tokens that predict a next one
+  if (Tc == 0) return finish(first, completions, C);
+
+  model::KVCache cache(model->config(), B, Lp + Tc);
+  for (int64_t l = 0; l < n_layers; ++l) {
+    cache.keys[l].narrow(3, 0, Lp).copy_(prompt_cache.keys[l].narrow(3, 0, Lp).index_select(0, runs));
+    cache.values[l].narrow(2, 0, Lp).copy_(prompt_cache.values[l].narrow(2, 0, Lp).index_select(0, runs));
+  }
+  cache.length = Lp;
+  std::vector<int64_t> tokens(B * Tc, model::Tokenizer::kPad), positions(B * Tc);
+  std::vector<float> bias(B * Tc * (Lp + Tc), kHidden);
+  for (int64_t i = 0; i < B; ++i) {
+    const int64_t prompt_len = 1 + static_cast<int64_t>(prompts[i].size());
+    for (int64_t t = 0; t < Tc; ++t) {
+      const bool real = t < static_cast<int64_t>(completions[i].size());
+      if (real) tokens[i * Tc + t] = completions[i][t];
+      positions[i * Tc + t] = real ? prompt_len + t : 0;  // padding: any position inside the model's range
+      float* row = bias.data() + (i * Tc + t) * (Lp + Tc);
+      std::fill(row, row + prompt_len, 0.0f);             // the row's own prompt
+      std::fill(row + Lp, row + Lp + t + 1, 0.0f);        // its completion so far
+    }
+  }
+  torch::Tensor rest = model->forward(torch::tensor(tokens, longs).view({B, Tc}),
+                                      torch::tensor(positions, longs).view({B, Tc}),
+                                      torch::tensor(bias).view({B, 1, Tc, Lp + Tc}), &cache);  // [B, Tc, V]
+  return finish(torch::cat({first, rest}, 1), completions, C);
+}
+
+}  // namespace
+
 ResponseLogits response_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
-                               const std::vector<std::vector<int>>& completions) {
+                               const std::vector<std::vector<int>>& completions, bool share_prompts) {
   if (prompts.size() != completions.size() || prompts.empty())
     throw Error("response_logits: need one completion per prompt, at least one row");
   const int64_t B = static_cast<int64_t>(prompts.size());
+  if (share_prompts) {
+    int64_t C = 1;
+    for (const auto& c : completions) C = std::max<int64_t>(C, static_cast<int64_t>(c.size()));
+    std::vector<int64_t> runs = prompt_runs(prompts);
+    if (static_cast<int64_t>(runs.size()) < B) return shared_prompt_logits(model, prompts, completions, runs, C);
+  }
   int64_t C = 1, L = 1;
   for (int64_t i = 0; i < B; ++i) {
     C = std::max<int64_t>(C, static_cast<int64_t>(completions[i].size()));

@@ -18,11 +18,14 @@ struct ResponseLogits {
   torch::Tensor mask;     // [B, C] float: 1 on the completion's tokens
 };
 
-// One forward pass over [bos, prompt, completion] rows, right-padded (causal
-// attention never looks at the padding that follows a row's tokens).
-// C = longest completion. Gradients flow when enabled.
+// Logits of [bos, prompt, completion] rows at the completion positions.
+// C = longest completion. Gradients flow when enabled. Neighbouring rows with
+// the same prompt (the G samples of a group) compute it once and share its
+// keys and values, which is exact, gradients included; share_prompts = false
+// computes every row in full (the reference the shared path is tested
+// against).
 ResponseLogits response_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
-                               const std::vector<std::vector<int>>& completions);
+                               const std::vector<std::vector<int>>& completions, bool share_prompts = true);
 
 // PPO's critic, as in verl a separate copy of the initial model: its logits
 // at the completion positions go through a learned linear map to one value
