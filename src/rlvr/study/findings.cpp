@@ -35,7 +35,7 @@ const char* verdict_name(BoundaryVerdict verdict) {
   switch (verdict) {
     case BoundaryVerdict::expands: return "expands the boundary";
     case BoundaryVerdict::sharpens: return "sharpens without expanding";
-    case BoundaryVerdict::shrinks: return "narrows the boundary without gaining at pass@1";
+    case BoundaryVerdict::shrinks: return "narrows the boundary without a clear gain at pass@1";
     case BoundaryVerdict::indistinct: return "is not distinguishable from the base";
   }
   return "";

@@ -394,8 +394,10 @@ std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
     const Analysis& a = t.analysis;
     int64_t k_max = a.ks.empty() ? 1 : a.ks.back();
     out += fmt::format("\n{}: {} test problems\n", t.task, a.problems);
-    out += fmt::format("  {:<10} {:>8} {:>10} {:>10} {:>9}  {}\n", "model", "pass@1", fmt::format("pass@{}", k_max),
-                       "crossover", "Delta_SE", "against base");
+    size_t width = 10;  // the model column fits the longest label
+    for (const ModelSummary& m : a.models) width = std::max(width, m.label.size());
+    out += fmt::format("  {:<{}} {:>8} {:>10} {:>10} {:>9}  {}\n", "model", width, "pass@1",
+                       fmt::format("pass@{}", k_max), "crossover", "Delta_SE", "against base");
     std::map<std::string, const Comparison*> by_model;
     for (const Comparison& c : a.comparisons) by_model[c.model] = &c;
     std::map<std::string, std::string> verdicts;
@@ -404,7 +406,7 @@ std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
       double p1 = m.pass_at_k.empty() ? 0 : m.pass_at_k.front().value;
       double pk = m.pass_at_k.empty() ? 0 : m.pass_at_k.back().value;
       const Comparison* c = by_model.count(m.label) ? by_model[m.label] : nullptr;
-      out += fmt::format("  {:<10} {:>8.3f} {:>10.3f} {:>10} {:>9}  {}\n", m.label, p1, pk,
+      out += fmt::format("  {:<{}} {:>8.3f} {:>10.3f} {:>10} {:>9}  {}\n", m.label, width, p1, pk,
                          c ? (c->crossover_k ? std::to_string(*c->crossover_k) : "none") : "-",
                          c ? fmt::format("{:.3f}", c->delta_se) : "-", verdicts.count(m.label) ? verdicts[m.label] : "");
     }
