@@ -206,6 +206,24 @@ TEST(StudyReport, OverviewShowsEveryModelOnEveryTask) {
   EXPECT_NE(modeq.find("title=\"not evaluated on this task\""), std::string::npos) << modeq;
 }
 
+// With many models the overview turns: a row per model, a column per task.
+TEST(StudyReport, OverviewWithManyModelsHasARowPerModel) {
+  auto input = rlvr::testing::sample_study();
+  for (auto& task : input.tasks) {
+    const auto grpo = task.analysis.models[1];
+    for (const char* name : {"ppo", "remax", "dapo"}) {
+      task.analysis.models.push_back(grpo);
+      task.analysis.models.back().label = name;
+    }
+  }
+  std::string html = render_study_report(input);
+  std::string table = element(element(html, "<section id=\"overview\">", "</section>"), "<table", "</table>");
+  EXPECT_EQ(count(table, "<tr>"), 8);  // header + seven models
+  EXPECT_NE(table.find(">countdown (k_max 64)<"), std::string::npos) << table;
+  std::string ppo = element(table, "<tr><td>ppo</td>", "</tr>");
+  EXPECT_NE(ppo.find(">0.520 / 0.831<"), std::string::npos) << ppo;  // grpo's numbers, copied
+}
+
 TEST(StudyReport, TaskPrefixesAreUniqueAndNeverClash) {
   std::vector<rlvr::report::TaskStudy> tasks(6);
   tasks[0].task = "Countdown";

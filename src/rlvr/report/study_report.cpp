@@ -416,8 +416,32 @@ class StudyPageBuilder {
     }
   }
 
-  // One row per task, one column per model: "pass@1 / pass@k_max".
+  // "pass@1 / pass@k_max" of a model on a task. One row per task and one
+  // column per model; with many models the table turns (a row per model, a
+  // column per task) so that it fits the page's width.
   Table overview_table() const {
+    constexpr size_t kModelsAcross = 5;
+    return models_.size() > kModelsAcross ? overview_by_model() : overview_by_task();
+  }
+
+  // The largest k any model reached on a task (0: no pass@k).
+  static int64_t shown_k_max(const Analysis& a) {
+    int64_t k = 0;
+    for (const auto& m : a.models)
+      if (const CurvePoint* p = last_point(m.pass_at_k)) k = std::max(k, p->k);
+    return k;
+  }
+
+  static Cell overview_cell(const TaskStudy& task, const std::string& label) {
+    const ModelSummary* m = find_model(task.analysis, label);
+    const CurvePoint* p1 = m ? point_at(m->pass_at_k, 1) : nullptr;
+    const CurvePoint* pk = m ? last_point(m->pass_at_k) : nullptr;
+    if (!p1 || !pk) return none_cell("not evaluated on this task");
+    return {format_fixed(p1->value, 3) + " / " + format_fixed(pk->value, 3), true,
+            label + " on " + task.task + ": pass@1 / pass@" + std::to_string(pk->k)};
+  }
+
+  Table overview_by_task() const {
     Table t;
     t.compact = true;
     t.header = {"Task", "k_max"};
@@ -427,25 +451,29 @@ class StudyPageBuilder {
       t.header_tooltips.push_back("pass@1 / pass@k_max");
     }
     for (const auto& task : input_.tasks) {
-      const Analysis& a = task.analysis;
-      auto k = common_k_max(a, false);
-      int64_t k_shown = 0;
-      for (const auto& m : a.models) {
-        if (const CurvePoint* p = last_point(m.pass_at_k)) k_shown = std::max(k_shown, p->k);
-      }
+      const int64_t k_shown = shown_k_max(task.analysis);
       std::vector<Cell> row{text_cell(task.task), k_shown > 0 ? int_cell(k_shown) : none_cell("no pass@k")};
-      if (!k && k_shown > 0) row.back().tooltip = "the models' largest k differ; this is the largest";
-      for (const auto& label : models_) {
-        const ModelSummary* m = find_model(a, label);
-        const CurvePoint* p1 = m ? point_at(m->pass_at_k, 1) : nullptr;
-        const CurvePoint* pk = m ? last_point(m->pass_at_k) : nullptr;
-        if (!p1 || !pk) {
-          row.push_back(none_cell("not evaluated on this task"));
-          continue;
-        }
-        row.push_back({format_fixed(p1->value, 3) + " / " + format_fixed(pk->value, 3), true,
-                       label + " on " + task.task + ": pass@1 / pass@" + std::to_string(pk->k)});
-      }
+      if (!common_k_max(task.analysis, false) && k_shown > 0)
+        row.back().tooltip = "the models' largest k differ; this is the largest";
+      for (const auto& label : models_) row.push_back(overview_cell(task, label));
+      t.rows.push_back(std::move(row));
+    }
+    return t;
+  }
+
+  Table overview_by_model() const {
+    Table t;
+    t.compact = true;
+    t.header = {"Model"};
+    t.header_tooltips = {""};
+    for (const auto& task : input_.tasks) {
+      const int64_t k_shown = shown_k_max(task.analysis);
+      t.header.push_back(task.task + (k_shown > 0 ? " (k_max " + std::to_string(k_shown) + ")" : ""));
+      t.header_tooltips.push_back("pass@1 / pass@k_max on " + task.task);
+    }
+    for (const auto& label : models_) {
+      std::vector<Cell> row{text_cell(label)};
+      for (const auto& task : input_.tasks) row.push_back(overview_cell(task, label));
       t.rows.push_back(std::move(row));
     }
     return t;
