@@ -5,8 +5,31 @@
 #include <cmath>
 
 #include "rlvr/model/cpu_dispatch.h"
+#include "rlvr/model/row_kernels.h"
 
 namespace rlvr::model {
+
+RLVR_ROW_LOOP void rms_norm_rows(const float* x, const float* w, float* y, float* r_out, int64_t begin,
+                                 int64_t end, int64_t D, float eps) {
+  for (int64_t n = begin; n < end; ++n) {
+    const float* xr = x + n * D;
+    float ss = 0;
+    for (int64_t d = 0; d < D; ++d) ss += xr[d] * xr[d];
+    const float rn = 1.0f / std::sqrt(ss / static_cast<float>(D) + eps);
+    if (r_out) r_out[n] = rn;
+    float* yr = y + n * D;
+    for (int64_t d = 0; d < D; ++d) yr[d] = xr[d] * rn * w[d];
+  }
+}
+
+RLVR_ROW_LOOP void swiglu_rows(const float* gate_up, float* act, int64_t begin, int64_t end, int64_t F) {
+  for (int64_t n = begin; n < end; ++n) {
+    const float* a = gate_up + n * 2 * F;
+    const float* b = a + F;
+    float* o = act + n * F;
+    for (int64_t f = 0; f < F; ++f) o[f] = a[f] / (1.0f + std::exp(-a[f])) * b[f];
+  }
+}
 
 namespace {
 
@@ -15,19 +38,6 @@ using torch::autograd::variable_list;
 
 // ---- RMSNorm: y = x r w, r = (mean(x^2) + eps)^(-1/2) per row.
 // dx = r w g - (r^3 / D) x sum(g w x); dw = sum over rows of g x r.
-
-RLVR_ROW_LOOP void rms_forward_rows(const float* x, const float* w, float* y, float* r, int64_t begin,
-                                    int64_t end, int64_t D, float eps) {
-  for (int64_t n = begin; n < end; ++n) {
-    const float* xr = x + n * D;
-    float ss = 0;
-    for (int64_t d = 0; d < D; ++d) ss += xr[d] * xr[d];
-    const float rn = 1.0f / std::sqrt(ss / static_cast<float>(D) + eps);
-    r[n] = rn;
-    float* yr = y + n * D;
-    for (int64_t d = 0; d < D; ++d) yr[d] = xr[d] * rn * w[d];
-  }
-}
 
 RLVR_ROW_LOOP void rms_backward_rows(const float* x, const float* w, const float* r, const float* g, float* dx,
                                      int64_t begin, int64_t end, int64_t D) {
@@ -53,7 +63,7 @@ struct RmsNorm : torch::autograd::Function<RmsNorm> {
     float* yp = y.data_ptr<float>();
     float* rp = r.data_ptr<float>();
     at::parallel_for(0, N, 64, [&](int64_t begin, int64_t end) {
-      rms_forward_rows(xp, wp, yp, rp, begin, end, D, static_cast<float>(eps));
+      rms_norm_rows(xp, wp, yp, rp, begin, end, D, static_cast<float>(eps));
     });
     ctx->save_for_backward({x, w, r});
     return y;
@@ -80,15 +90,6 @@ struct RmsNorm : torch::autograd::Function<RmsNorm> {
 // ---- SwiGLU: out = silu(a) b for gate_up = [a | b]; s = sigmoid(a):
 // da = g b s (1 + a (1 - s)), db = g a s.
 
-RLVR_ROW_LOOP void swiglu_forward_rows(const float* gu, float* out, int64_t begin, int64_t end, int64_t F) {
-  for (int64_t n = begin; n < end; ++n) {
-    const float* a = gu + n * 2 * F;
-    const float* b = a + F;
-    float* o = out + n * F;
-    for (int64_t f = 0; f < F; ++f) o[f] = a[f] / (1.0f + std::exp(-a[f])) * b[f];
-  }
-}
-
 RLVR_ROW_LOOP void swiglu_backward_rows(const float* gu, const float* g, float* dgu, int64_t begin, int64_t end,
                                         int64_t F) {
   for (int64_t n = begin; n < end; ++n) {
@@ -114,7 +115,7 @@ struct SwiGlu : torch::autograd::Function<SwiGlu> {
     torch::Tensor out = torch::empty(shape);
     const float* gp = gate_up.data_ptr<float>();
     float* op = out.data_ptr<float>();
-    at::parallel_for(0, N, 16, [&](int64_t begin, int64_t end) { swiglu_forward_rows(gp, op, begin, end, F); });
+    at::parallel_for(0, N, 16, [&](int64_t begin, int64_t end) { swiglu_rows(gp, op, begin, end, F); });
     ctx->save_for_backward({gate_up});
     return out;
   }

@@ -13,6 +13,7 @@
 
 #include "rlvr/model/cpu_dispatch.h"
 #include "rlvr/model/fused_blocks.h"
+#include "rlvr/model/row_kernels.h"
 
 namespace rlvr::model {
 
@@ -50,17 +51,9 @@ void rms_rows(const torch::Tensor& x, const torch::Tensor& w, torch::Tensor& out
   const float* wp = w.data_ptr<float>();
   float* op = out.data_ptr<float>();
   at::parallel_for(0, B, 16, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      const float* xr = xp + b * D;
-      float ss = 0;
-      for (int64_t d = 0; d < D; ++d) ss += xr[d] * xr[d];
-      const float r = 1.0f / std::sqrt(ss / static_cast<float>(D) + static_cast<float>(eps));
-      float* o = op + b * D;
-      for (int64_t d = 0; d < D; ++d) o[d] = xr[d] * r * wp[d];
-    }
+    rms_norm_rows(xp, wp, op, nullptr, begin, end, D, static_cast<float>(eps));
   });
 }
-
 
 // One head of one row in a decoding step: where its query, new key and value
 // come from, its rotary angles, its cache and its attention output.
@@ -190,16 +183,6 @@ RLVR_ROW_LOOP void few_rows_times_weights(const float* x, int64_t rows, int64_t 
   }
 }
 
-// act[f] = silu(gate[f]) * up[f] for one row of the gate_up product [gate | up].
-RLVR_ROW_LOOP void swiglu_row(const float* gate_up, int64_t F, float* act) {
-  for (int64_t f = 0; f < F; ++f) {
-    const float g = gate_up[f];
-    act[f] = g / (1.0f + std::exp(-g)) * gate_up[F + f];
-  }
-}
-
-}  // namespace
-
 // y = x W^T, or y += x W^T: OpenBLAS for larger batches, the plain loops
 // above for a few rows (measured crossover: docs/PERFORMANCE.md).
 void project(const torch::Tensor& x, const torch::Tensor& w, torch::Tensor& y, bool accumulate) {
@@ -219,6 +202,8 @@ void project(const torch::Tensor& x, const torch::Tensor& w, torch::Tensor& y, b
     few_rows_times_weights(xp, rows, K, wp, N, begin, end, yp, accumulate);
   });
 }
+
+}  // namespace
 
 KVCache::KVCache(const ModelConfig& config, int64_t batch, int64_t capacity) {
   capacity = (capacity + 15) / 16 * 16;  // attend_head reads keys in blocks of 16
@@ -361,7 +346,7 @@ torch::Tensor TransformerImpl::decode_step(const torch::Tensor& tokens, const to
     const float* gu = gate_up.data_ptr<float>();
     float* ap = act.data_ptr<float>();
     at::parallel_for(0, B, 16, [&](int64_t begin, int64_t end) {
-      for (int64_t b = begin; b < end; ++b) swiglu_row(gu + b * 2 * F, F, ap + b * F);
+      swiglu_rows(gu, ap, begin, end, F);
     });
     project(act, layer.down, x, true);
   }

@@ -108,22 +108,19 @@ ResponseLogits response_logits(model::Transformer& model, const std::vector<std:
   if (prompts.size() != completions.size() || prompts.empty())
     throw Error("response_logits: need one completion per prompt, at least one row");
   const int64_t B = static_cast<int64_t>(prompts.size());
-  if (share_prompts) {
-    int64_t C = 1;
-    for (const auto& c : completions) C = std::max<int64_t>(C, static_cast<int64_t>(c.size()));
-    std::vector<int64_t> runs = prompt_runs(prompts);
-    if (static_cast<int64_t>(runs.size()) < B) return shared_prompt_logits(model, prompts, completions, runs, C);
-  }
   int64_t C = 1, L = 1;
   for (int64_t i = 0; i < B; ++i) {
     C = std::max<int64_t>(C, static_cast<int64_t>(completions[i].size()));
     L = std::max<int64_t>(L, 1 + static_cast<int64_t>(prompts[i].size() + completions[i].size()));
   }
+  if (share_prompts) {
+    std::vector<int64_t> runs = prompt_runs(prompts);
+    if (static_cast<int64_t>(runs.size()) < B) return shared_prompt_logits(model, prompts, completions, runs, C);
+  }
   // The prediction of the last completion token comes from the position before it,
   // so the sequence fed in omits nothing: [bos, prompt, completion], length <= L.
   std::vector<int64_t> tokens(B * L, model::Tokenizer::kPad);
-  std::vector<int64_t> index(B * C, 0), targets(B * C, 0);
-  std::vector<float> mask(B * C, 0.0f);
+  std::vector<int64_t> index(B * C, 0);
   for (int64_t i = 0; i < B; ++i) {
     int64_t* row = tokens.data() + i * L;
     int64_t n = 0;
@@ -131,26 +128,14 @@ ResponseLogits response_logits(model::Transformer& model, const std::vector<std:
     for (int t : prompts[i]) row[n++] = t;
     const int64_t first = n;  // index of completion token 0
     for (int t : completions[i]) row[n++] = t;
-    for (int64_t t = 0; t < C; ++t) {
-      bool real = t < static_cast<int64_t>(completions[i].size());
-      index[i * C + t] = real ? first + t - 1 : 0;
-      targets[i * C + t] = real ? completions[i][t] : 0;
-      mask[i * C + t] = real ? 1.0f : 0.0f;
-    }
+    for (int64_t t = 0; t < static_cast<int64_t>(completions[i].size()); ++t) index[i * C + t] = first + t - 1;
   }
   auto opts = torch::TensorOptions().dtype(torch::kLong);
-  torch::Tensor tok = torch::from_blob(tokens.data(), {B, L}, opts).clone();
+  torch::Tensor tok = torch::tensor(tokens, opts).view({B, L});
   torch::Tensor pos = torch::arange(L, opts).unsqueeze(0).expand({B, L}).contiguous();
-  torch::Tensor idx = torch::from_blob(index.data(), {B, C}, opts).clone();
-  torch::Tensor tgt = torch::from_blob(targets.data(), {B, C}, opts).clone();
-  ResponseLogits out;
+  torch::Tensor idx = torch::tensor(index, opts).view({B, C});
   torch::Tensor all = model->forward(tok, pos);  // [B, L, V]
-  const int64_t V = all.size(2);
-  out.logits = all.gather(1, idx.unsqueeze(-1).expand({B, C, V}));
-  out.logprobs = out.logits.log_softmax(-1).gather(-1, tgt.unsqueeze(-1)).squeeze(-1);
-  out.mask = torch::from_blob(mask.data(), {B, C}, torch::kFloat).clone();
-  out.logprobs = out.logprobs * out.mask;
-  return out;
+  return finish(all.gather(1, idx.unsqueeze(-1).expand({B, C, all.size(2)})), completions, C);
 }
 
 model::Transformer clone_model(const model::Transformer& source) {
