@@ -27,7 +27,12 @@ RLVR_ROW_LOOP void swiglu_rows(const float* gate_up, float* act, int64_t begin, 
     const float* a = gate_up + n * 2 * F;
     const float* b = a + F;
     float* o = act + n * F;
-    for (int64_t f = 0; f < F; ++f) o[f] = a[f] / (1.0f + std::exp(-a[f])) * b[f];
+    int64_t f = 0;
+    for (; f + 8 <= F; f += 8) {
+      const Lanes x = load_lanes(a + f);
+      store_lanes(o + f, x * sigmoid(x) * load_lanes(b + f));
+    }
+    for (; f < F; ++f) o[f] = a[f] * sigmoid(a[f]) * b[f];
   }
 }
 
@@ -98,8 +103,14 @@ RLVR_ROW_LOOP void swiglu_backward_rows(const float* gu, const float* g, float* 
     const float* gr = g + n * F;
     float* da = dgu + n * 2 * F;
     float* db = da + F;
-    for (int64_t f = 0; f < F; ++f) {
-      const float s = 1.0f / (1.0f + std::exp(-a[f]));
+    int64_t f = 0;
+    for (; f + 8 <= F; f += 8) {
+      const Lanes x = load_lanes(a + f), y = load_lanes(b + f), go = load_lanes(gr + f), s = sigmoid(x);
+      store_lanes(da + f, go * y * s * (1.0f + x * (1.0f - s)));
+      store_lanes(db + f, go * x * s);
+    }
+    for (; f < F; ++f) {
+      const float s = sigmoid(a[f]);
       da[f] = gr[f] * b[f] * s * (1.0f + a[f] * (1.0f - s));
       db[f] = gr[f] * a[f] * s;
     }

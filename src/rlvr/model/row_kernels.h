@@ -15,4 +15,51 @@ void rms_norm_rows(const float* x, const float* w, float* y, float* r_out, int64
 // act = silu(gate) * up per row of gate_up [N, 2F] = [gate | up]; act [N, F].
 void swiglu_rows(const float* gate_up, float* act, int64_t begin, int64_t end, int64_t F);
 
+// Eight floats (or ints) in a register, or two halves of one on machines
+// without AVX; loaded from and stored to any float address.
+typedef float Lanes __attribute__((vector_size(32), aligned(4)));
+typedef int32_t LaneInts __attribute__((vector_size(32), aligned(4)));
+
+[[gnu::always_inline]] inline Lanes load_lanes(const float* p) { return *reinterpret_cast<const Lanes*>(p); }
+[[gnu::always_inline]] inline void store_lanes(float* p, Lanes v) { *reinterpret_cast<Lanes*>(p) = v; }
+
+// e^x for the softmax's x <= 0, eight at a time in vector arithmetic (the
+// compiler does not vectorise std::exp, nor a scalar version with branches):
+// Cephes' range reduction and degree-5 polynomial, relative error about 1e-7;
+// x below -87 (masked keys, -inf) gives 0.
+[[gnu::always_inline]] inline Lanes exp_nonpositive(Lanes x) {
+  const Lanes c = x > -87.0f ? x : Lanes{} - 87.0f;
+  // Round to nearest by adding and removing 1.5 * 2^23 (|c log2 e| < 2^22).
+  const Lanes n = (c * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  const Lanes r = (c - n * 0.693359375f) + n * 2.12194440e-4f;
+  Lanes p = r * 1.9875691500e-4f + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const Lanes two_n = reinterpret_cast<Lanes>((__builtin_convertvector(n, LaneInts) + 127) << 23);
+  return x < -87.0f ? Lanes{} : p * two_n;
+}
+
+// The same for one value (tails of rows), with the same arithmetic.
+[[gnu::always_inline]] inline float exp_nonpositive(float x) {
+  Lanes v = {};
+  v[0] = x;
+  return exp_nonpositive(v)[0];
+}
+
+// sigmoid(a) = 1 / (1 + e^-a), from e^-|a| so that the exponent is never positive.
+[[gnu::always_inline]] inline Lanes sigmoid(Lanes a) {
+  const Lanes e = exp_nonpositive(a > 0.0f ? -a : a);
+  const Lanes inv = 1.0f / (1.0f + e);
+  return a > 0.0f ? inv : e * inv;
+}
+
+[[gnu::always_inline]] inline float sigmoid(float a) {
+  Lanes v = {};
+  v[0] = a;
+  return sigmoid(v)[0];
+}
+
 }  // namespace rlvr::model

@@ -6,12 +6,12 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <thread>
 
 #include "rlvr/model/cpu_dispatch.h"
+#include "rlvr/model/fused_attention.h"
 #include "rlvr/model/fused_blocks.h"
 #include "rlvr/model/row_kernels.h"
 
@@ -66,24 +66,6 @@ struct HeadStep {
   float* out;                  // [Dh] attention output
 };
 
-// e^x for the softmax's x <= 0, in plain arithmetic the compiler vectorises
-// (std::exp is a call per element): Cephes' range reduction and degree-5
-// polynomial, relative error about 1e-7; x below -87 (masked keys) gives 0.
-inline float exp_nonpositive(float x) {
-  const float c = std::max(x, -87.0f);
-  const float n = std::floor(c * 1.44269504088896341f + 0.5f);
-  const float r = (c - n * 0.693359375f) + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const float two_n = std::bit_cast<float>((static_cast<int32_t>(n) + 127) << 23);
-  return x < -87.0f ? 0.0f : p * two_n;
-}
-
 // Rotates the query and new key, writes key and value to cache slot S - 1, and
 // computes softmax(q K^T * scale + bias) V over the S cached positions. The
 // loops work on blocks of 16 keys or 16 head dimensions held in registers.
@@ -105,51 +87,53 @@ RLVR_ROW_LOOP void attend_head(const HeadStep& h, int64_t Dh, int64_t capacity, 
   // Scores, 16 keys at a time: keys are stored transposed, so each head
   // dimension adds a vertical multiple of 16 consecutive keys.
   for (int64_t j0 = 0; j0 < S; j0 += kBlock) {
-    float acc[kBlock] = {};
+    Lanes acc0 = {}, acc1 = {};
     for (int64_t d = 0; d < Dh; ++d) {
-      const float qd = q[d];
       const float* kd = h.keys + d * capacity + j0;
-      for (int64_t l = 0; l < kBlock; ++l) acc[l] += qd * kd[l];
+      acc0 += q[d] * load_lanes(kd);
+      acc1 += q[d] * load_lanes(kd + 8);
     }
-    for (int64_t l = 0; l < kBlock; ++l) w[j0 + l] = acc[l];
+    store_lanes(w + j0, acc0);
+    store_lanes(w + j0 + 8, acc1);
   }
-  float lane_max[8];
-  std::fill(lane_max, lane_max + 8, -std::numeric_limits<float>::infinity());
+  Lanes lane_max = Lanes{} - std::numeric_limits<float>::infinity();
   int64_t j = 0;
-  for (; j + 8 <= S; j += 8)
-    for (int l = 0; l < 8; ++l) {
-      w[j + l] += h.bias[j + l];
-      lane_max[l] = std::max(lane_max[l], w[j + l]);
-    }
+  for (; j + 8 <= S; j += 8) {
+    const Lanes x = load_lanes(w + j) + load_lanes(h.bias + j);
+    store_lanes(w + j, x);
+    lane_max = lane_max > x ? lane_max : x;
+  }
+  float max = -std::numeric_limits<float>::infinity();
   for (; j < S; ++j) {
     w[j] += h.bias[j];
-    lane_max[0] = std::max(lane_max[0], w[j]);
+    max = std::max(max, w[j]);
   }
-  const float max = *std::max_element(lane_max, lane_max + 8);
-  float lane_sum[8] = {};
-  for (j = 0; j + 8 <= S; j += 8)
-    for (int l = 0; l < 8; ++l) {
-      w[j + l] = exp_nonpositive(w[j + l] - max);  // masked keys (bias -inf) give 0
-      lane_sum[l] += w[j + l];
-    }
-  for (; j < S; ++j) {
-    w[j] = exp_nonpositive(w[j] - max);
-    lane_sum[0] += w[j];
+  for (int l = 0; l < 8; ++l) max = std::max(max, lane_max[l]);
+  Lanes lane_sum = {};
+  for (j = 0; j + 8 <= S; j += 8) {
+    const Lanes e = exp_nonpositive(load_lanes(w + j) - max);  // masked keys (bias -inf) give 0
+    store_lanes(w + j, e);
+    lane_sum += e;
   }
   float sum = 0;
-  for (float s : lane_sum) sum += s;
+  for (; j < S; ++j) {
+    w[j] = exp_nonpositive(w[j] - max);
+    sum += w[j];
+  }
+  for (int l = 0; l < 8; ++l) sum += lane_sum[l];
   const float inv = 1.0f / sum;
 
   // Weighted values, 16 head dimensions at a time.
   int64_t d0 = 0;
   for (; d0 + kBlock <= Dh; d0 += kBlock) {
-    float acc[kBlock] = {};
+    Lanes acc0 = {}, acc1 = {};
     for (j = 0; j < S; ++j) {
-      const float a = w[j];
       const float* vv = h.values + j * Dh + d0;
-      for (int64_t l = 0; l < kBlock; ++l) acc[l] += a * vv[l];
+      acc0 += w[j] * load_lanes(vv);
+      acc1 += w[j] * load_lanes(vv + 8);
     }
-    for (int64_t l = 0; l < kBlock; ++l) h.out[d0 + l] = acc[l] * inv;
+    store_lanes(h.out + d0, acc0 * inv);
+    store_lanes(h.out + d0 + 8, acc1 * inv);
   }
   for (; d0 < Dh; ++d0) {
     float acc = 0;
@@ -272,10 +256,6 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch:
   torch::Tensor flat_pos = positions.reshape({-1});
   torch::Tensor cos = rope_cos_.index_select(0, flat_pos).view({B, T, Dh / 2});
   torch::Tensor sin = rope_sin_.index_select(0, flat_pos).view({B, T, Dh / 2});
-  torch::Tensor bias = attention_bias;
-  if (!bias.defined()) {  // plain causal: query t sees keys up to past + t
-    bias = torch::full({T, S}, -std::numeric_limits<float>::infinity()).triu(past + 1);
-  }
   const double scale = 1.0 / std::sqrt(static_cast<double>(Dh));
 
   torch::Tensor x = torch::embedding(embedding_, tokens);  // [B, T, D]
@@ -289,8 +269,8 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch:
       k = cache->keys[l].narrow(3, 0, S).transpose(-2, -1);
       v = cache->values[l].narrow(2, 0, S);
     }
-    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(bias);  // [B,H,T,S]
-    torch::Tensor attended = torch::matmul(torch::softmax(scores, -1), v);               // [B,H,T,Dh]
+    // Without a bias: plain causal, query t sees keys up to past + t.
+    torch::Tensor attended = fused_attention(q, k, v, attention_bias, scale);  // [B, H, T, Dh]
     x = x + F::linear(attended.transpose(1, 2).reshape({B, T, D}), layer.out);
     h = fused_rms_norm(x, layer.mlp_norm, config_.norm_eps);
     x = x + F::linear(fused_swiglu(F::linear(h, layer.gate_up)), layer.down);
