@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "markup_check.h"
+#include "sample_analysis.h"
+#include "rlvr/report/analysis_figures.h"
 #include "rlvr/report/axis.h"
 #include "rlvr/report/bar_chart.h"
 #include "rlvr/report/distribution_chart.h"
@@ -331,3 +333,43 @@ TEST(Distribution, LongGroupLabelsBreakIntoTwoLines) {
   EXPECT_NE(svg.find(">PPL_base(Y_base)<title>"), std::string::npos);
   EXPECT_EQ(svg.find("\xE2\x80\xA6"), std::string::npos);  // nothing cut
 }
+
+namespace rlvr::report {
+namespace {
+
+TEST(Text, WrapWordsKeepsEveryWordInOrderWithinTheWidth) {
+  const std::string text = "base \xE2\x89\xA5 ppo, grpo, reinforce_pp, rloo, distill from k = 16";
+  std::vector<std::string> lines = wrap_words(text, 120, 11);
+  ASSERT_GT(lines.size(), 1u);
+  std::string joined;
+  for (const auto& l : lines) {
+    EXPECT_LE(estimate_text_width(l, 11), 120) << l;
+    joined += (joined.empty() ? "" : " ") + l;
+  }
+  EXPECT_EQ(joined, text);
+  EXPECT_EQ(wrap_words("one", 1, 11), std::vector<std::string>{"one"});  // too long, still shown
+  EXPECT_TRUE(wrap_words("", 100, 11).empty());
+}
+
+TEST(LineChart, CrossoversAtTheSameKShareOneMarker) {
+  Analysis a = testing::sample_analysis();
+  Comparison second = a.comparisons[0];
+  second.model = "rloo";
+  Comparison third = a.comparisons[0];
+  third.model = "ppo";
+  third.crossover_k = 8;
+  a.comparisons.push_back(second);
+  a.comparisons.push_back(third);
+  LineChart chart = curve_chart(a, false);
+  ASSERT_EQ(chart.x_markers.size(), 2u);
+  EXPECT_EQ(chart.x_markers[0].x, 16);
+  EXPECT_EQ(chart.x_markers[0].label, "from k = 16: base \xE2\x89\xA5 rl, rloo");
+  EXPECT_EQ(chart.x_markers[1].label, "from k = 8: base \xE2\x89\xA5 ppo");
+  Palette p;
+  std::string svg = render_line_chart(chart, p);
+  EXPECT_EQ(check_markup(svg), "");
+  EXPECT_EQ(testing::count(svg, "class=\"x-marker\""), 2);
+}
+
+}  // namespace
+}  // namespace rlvr::report

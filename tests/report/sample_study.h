@@ -107,6 +107,8 @@ inline report::TaskStudy sample_task(const std::string& task, double shift, bool
   t.findings = "On " + task + ", " + rl_label + " and rloo raise pass@1 but fall below base from k = 16: "
                "they sharpen, not expand, the boundary. The distilled model is above base at every k and "
                "solves 25 problems base never solves.";
+  t.finding_items = {rl_label + " sharpens without expanding on " + task + ".",
+                     "rloo sharpens without expanding on " + task + "."};
   return t;
 }
 

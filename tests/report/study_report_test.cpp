@@ -144,6 +144,11 @@ TEST(StudyReport, FindingsComeFirstInEachTask) {
     EXPECT_LT(findings, first_table);
     EXPECT_LT(findings, first_figure);
     EXPECT_NE(html.find("On " + p + ", grpo and rloo raise pass@1"), std::string::npos);
+    // A sentence per model, as a list between the summary and the first table.
+    size_t item = html.find("<li>rloo sharpens without expanding on " + p + ".</li>");
+    ASSERT_NE(item, std::string::npos) << task;
+    EXPECT_LT(findings, item);
+    EXPECT_LT(item, first_table);
   }
   // An overview of every task comes before the tasks; measures and provenance close the page.
   EXPECT_LT(html.find("<section id=\"overview\">"), html.find("<section id=\"countdown\">"));

@@ -74,13 +74,25 @@ LineChart curve_chart(const Analysis& a, bool maj) {
   // stay readable, and the axis labels say where it starts.
   chart.y_min = std::clamp(std::floor(lowest * 10 - 1e-9) / 10, 0.0, 0.9);
   if (!maj) {
+    // One marker per baseline and k, naming every model it catches there, so
+    // that many models crossing at the same k share one line and label.
+    struct Crossing {
+      std::string baseline;
+      int64_t k;
+      std::string models;
+    };
+    std::vector<Crossing> crossings;
     for (const auto& c : a.comparisons) {
-      if (c.crossover_k) {
-        chart.x_markers.push_back({static_cast<double>(*c.crossover_k),
-                                   c.baseline + " \xE2\x89\xA5 " + c.model + " from k = " +
-                                       std::to_string(*c.crossover_k)});
-      }
+      if (!c.crossover_k) continue;
+      auto same = std::find_if(crossings.begin(), crossings.end(), [&](const Crossing& x) {
+        return x.baseline == c.baseline && x.k == *c.crossover_k;
+      });
+      if (same == crossings.end()) crossings.push_back({c.baseline, *c.crossover_k, c.model});
+      else same->models += ", " + c.model;
     }
+    for (const auto& x : crossings)
+      chart.x_markers.push_back({static_cast<double>(x.k),
+                                 "from k = " + std::to_string(x.k) + ": " + x.baseline + " \xE2\x89\xA5 " + x.models});
   }
   return chart;
 }

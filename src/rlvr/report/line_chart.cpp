@@ -146,11 +146,18 @@ std::string render_line_chart(const LineChart& chart, Palette& palette) {
     double x = xs(m.x);
     svg += "<g class=\"x-marker\"><line x1=\"" + px(x) + "\" y1=\"" + px(a.top) + "\" x2=\"" + px(x) +
            "\" y2=\"" + px(a.bottom) + "\" stroke=\"#666\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>";
-    double ty = a.bottom - 8 - 15.0 * marker_row++;
-    bool right_half = x > (a.left + a.right) / 2;
-    svg += "<text x=\"" + px(right_half ? x - 5 : x + 5) + "\" y=\"" + px(ty) + "\" text-anchor=\"" +
-           (right_half ? "end" : "start") + "\" fill=\"#444\" font-size=\"11\">" + escape(m.label) +
-           "</text></g>";
+    // Labels stack upwards from the bottom of the plot, each broken into
+    // lines that fit beside its line.
+    const bool right_half = x > (a.left + a.right) / 2;
+    const double room = std::max(120.0, right_half ? x - a.left - 10 : a.right - x - 10);
+    const std::vector<std::string> lines = wrap_words(m.label, std::min(room, 300.0), 11);
+    marker_row += static_cast<int>(lines.size());
+    const std::string tx = px(right_half ? x - 5 : x + 5);
+    svg += "<text x=\"" + tx + "\" y=\"" + px(a.bottom - 8 - 15.0 * (marker_row - 1)) + "\" text-anchor=\"" +
+           (right_half ? "end" : "start") + "\" fill=\"#444\" font-size=\"11\">";
+    for (size_t i = 0; i < lines.size(); ++i)
+      svg += "<tspan x=\"" + tx + "\"" + (i ? " dy=\"15\"" : "") + ">" + escape(lines[i]) + "</tspan>";
+    svg += "</text></g>";
   }
   for (const auto& s : chart.series) {
     const SeriesStyle style = series_style(s, palette);

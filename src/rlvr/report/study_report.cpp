@@ -323,6 +323,7 @@ class StudyPageBuilder {
     page.section(t.task, p);
     page.highlight("Findings.", t.findings.empty() ? "No findings were given for this task." : t.findings,
                    p + "-findings");
+    if (!t.finding_items.empty()) page.bullet_list(t.finding_items);
     auto k_max = common_k_max(a, false);
     page.paragraph(std::to_string(a.models.size()) + " models (" + join(model_labels(a), ", ") + ") on " +
                    std::to_string(total_problems(a)) + " held-out problems" +

@@ -42,7 +42,8 @@ struct TaskStudy {
   std::optional<Analysis> steps_valid;  // same models, counting only completions whose steps are valid
   std::vector<PerplexityGroup> perplexity;
   std::vector<TrainingCurve> training;  // RL models over training steps
-  std::string findings;                 // plain-language paragraph, shown first
+  std::string findings;                 // plain-language summary, shown first
+  std::vector<std::string> finding_items;  // a sentence per compared model, listed under it
 };
 
 struct StudyReportInput {

@@ -100,4 +100,27 @@ std::string truncate_label(std::string_view text, size_t max_chars) {
   return std::string(text);
 }
 
+std::vector<std::string> wrap_words(std::string_view text, double max_px, double font_px) {
+  std::vector<std::string> lines;
+  std::string line;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(start, end - start);
+    if (!word.empty()) {
+      std::string longer = line.empty() ? std::string(word) : line + " " + std::string(word);
+      if (!line.empty() && estimate_text_width(longer, font_px) > max_px) {
+        lines.push_back(line);
+        line = std::string(word);
+      } else {
+        line = longer;
+      }
+    }
+    start = end + 1;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace rlvr::report

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rlvr::report {
 
@@ -27,5 +28,9 @@ double estimate_text_width(std::string_view text, double font_px);
 // `text` cut to at most `max_chars` characters (UTF-8 aware), with an
 // ellipsis when cut.
 std::string truncate_label(std::string_view text, size_t max_chars);
+
+// `text` broken at spaces into lines of at most about `max_px` pixels at
+// `font_px` (estimate_text_width); a word longer than that gets a line alone.
+std::vector<std::string> wrap_words(std::string_view text, double max_px, double font_px);
 
 }  // namespace rlvr::report

@@ -79,23 +79,27 @@ std::vector<ModelFinding> describe_models(const Analysis& analysis) {
   return findings;
 }
 
-std::string findings_paragraph(const Analysis& analysis) {
-  std::vector<ModelFinding> findings = describe_models(analysis);
+std::string findings_summary(const std::vector<ModelFinding>& findings) {
   if (findings.empty()) return "No model was compared with a baseline.";
-  std::string text;
   int expands = 0, sharpens = 0;
   for (const ModelFinding& f : findings) {
-    text += f.sentence + " ";
     expands += f.verdict == BoundaryVerdict::expands;
     sharpens += f.verdict == BoundaryVerdict::sharpens;
   }
-  text += fmt::format(
-      "In short: {} of {} model{} expand{} the base model's reasoning boundary by pass@k at the "
-      "largest k (beyond the 95% bootstrap intervals, with more problems newly solved than "
-      "lost), and {} only sharpen{} it.",
-      expands, findings.size(), findings.size() == 1 ? "" : "s", expands == 1 ? "s" : "",
-      sharpens, sharpens == 1 ? "s" : "");
-  return text;
+  return fmt::format(
+      "{} of {} model{} expand{} the base model's reasoning boundary by pass@k at the largest k "
+      "(beyond the 95% bootstrap intervals, with more problems newly solved than lost), and {} "
+      "only sharpen{} it.",
+      expands, findings.size(), findings.size() == 1 ? "" : "s", expands == 1 ? "s" : "", sharpens,
+      sharpens == 1 ? "s" : "");
+}
+
+std::string findings_paragraph(const Analysis& analysis) {
+  std::vector<ModelFinding> findings = describe_models(analysis);
+  if (findings.empty()) return findings_summary(findings);
+  std::string text;
+  for (const ModelFinding& f : findings) text += f.sentence + " ";
+  return text + "In short: " + findings_summary(findings);
 }
 
 }  // namespace rlvr::study

@@ -27,7 +27,11 @@ struct ModelFinding {
 
 std::vector<ModelFinding> describe_models(const Analysis& analysis);
 
-// One paragraph: a sentence per compared model and a closing summary.
+// How many of the described models expand the boundary and how many only
+// sharpen it, in one sentence.
+std::string findings_summary(const std::vector<ModelFinding>& findings);
+
+// One paragraph: a sentence per compared model and the summary.
 std::string findings_paragraph(const Analysis& analysis);
 
 const char* verdict_name(BoundaryVerdict verdict);

@@ -361,9 +361,13 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
     if (!curve.points.empty()) study.training.push_back(std::move(curve));
   }
 
-  study.findings = findings_paragraph(study.analysis);
+  const std::vector<ModelFinding> described = describe_models(study.analysis);
+  study.findings = findings_summary(described);
   json verdicts = json::object();
-  for (const ModelFinding& f : describe_models(study.analysis)) verdicts[f.model] = verdict_name(f.verdict);
+  for (const ModelFinding& f : described) {
+    study.finding_items.push_back(f.sentence);
+    verdicts[f.model] = verdict_name(f.verdict);
+  }
   json valid_pass = json::object();
   if (study.steps_valid) {
     for (const ModelSummary& m : study.steps_valid->models) {
@@ -372,7 +376,7 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
       valid_pass[m.label] = curve;
     }
   }
-  section = {{"findings", study.findings},
+  section = {{"findings", findings_paragraph(study.analysis)},
              {"verdicts", verdicts},
              {"perplexity_median", ppl_medians},
              {"steps_valid_pass_at_k", valid_pass},
