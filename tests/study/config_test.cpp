@@ -71,3 +71,24 @@ TEST(StudyConfig, TasksAreRequired) {
   EXPECT_EQ(error_of("[study]\nname = \"x\"\n"),
             "cfg.toml: field 'study.tasks': name at least one task family");
 }
+
+TEST(StudyConfig, DifficultyForEveryTaskOrPerTask) {
+  auto one = parse_study_config("[study]\ntasks = [\"countdown\", \"modeq\"]\ndifficulty = 3\n", "cfg.toml");
+  EXPECT_EQ(one.difficulty_for("countdown"), 3);
+  EXPECT_EQ(one.difficulty_for("modeq"), 3);
+  auto each = parse_study_config(
+      "[study]\ntasks = [\"countdown\", \"modeq\"]\ndifficulty = { countdown = 3 }\n", "cfg.toml");
+  EXPECT_EQ(each.difficulty_for("countdown"), 3);
+  EXPECT_EQ(each.difficulty_for("modeq"), 0);  // the family's default
+  auto none = parse_study_config("[study]\ntasks = [\"modeq\"]\n", "cfg.toml");
+  EXPECT_EQ(none.difficulty_for("modeq"), 0);
+}
+
+TEST(StudyConfig, PerTaskDifficultyNamesAnUnknownTaskOrBadValue) {
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\ndifficulty = { countdwn = 3 }\n"),
+            "cfg.toml:3: field 'study.difficulty.countdwn': not one of study.tasks");
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\n\n[study.difficulty]\ncountdown = \"hard\"\n"),
+            "cfg.toml:5: field 'study.difficulty.countdown': expected an integer >= 0");
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\ndifficulty = \"hard\"\n"),
+            "cfg.toml:3: field 'study.difficulty': expected an integer");
+}

@@ -1,5 +1,6 @@
 #include "rlvr/study/config.h"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -48,6 +49,12 @@ class TableReader {
         out.push_back(*item.value<std::string>());
       }
     }
+  }
+
+  // The node under `key` (marked as used), or null; for values of more than one type.
+  const toml::node* node(const char* key) {
+    used_.insert(key);
+    return table_.get(key);
   }
 
   const toml::table* sub_table(const char* key) {
@@ -101,7 +108,20 @@ StudyConfig parse_study_config(std::string_view text, const std::string& file_na
     r.read("tasks", config.tasks);
     r.read("seed", config.seed);
     r.read("threads", config.threads);
-    r.read("difficulty", config.difficulty);
+    // One difficulty for every task, or a table of them by task.
+    const toml::node* difficulty = r.node("difficulty");
+    if (difficulty && difficulty->is_table()) {
+      for (const auto& [key, value] : *difficulty->as_table()) {
+        const std::string task(key.str());
+        const std::string name = "difficulty." + task;
+        if (std::find(config.tasks.begin(), config.tasks.end(), task) == config.tasks.end())
+          r.fail(value, name, "not one of study.tasks");
+        if (!value.is_integer() || *value.value<int64_t>() < 0) r.fail(value, name, "expected an integer >= 0");
+        config.task_difficulty[task] = static_cast<int>(*value.value<int64_t>());
+      }
+    } else if (difficulty) {
+      r.read("difficulty", config.difficulty);
+    }
   });
   section("base", [&](TableReader& r) {
     r.read("preset", config.base.preset);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,11 +46,20 @@ struct StudyConfig {
   uint64_t seed = 1;
   int threads = 0;      // 0: all cores
   int difficulty = 0;   // 0: each family's default
+  // study.difficulty given per task (difficulty = {countdown = 3, modeq = 4});
+  // tasks not named use `difficulty`.
+  std::map<std::string, int> task_difficulty;
   BaseConfig base;
   RlConfig rl;
   DistillConfig distill;
   EvalConfig eval;
   std::string source;   // the file's text, kept for provenance
+
+  // The difficulty asked for `task`; 0: the family's default.
+  int difficulty_for(const std::string& task) const {
+    auto it = task_difficulty.find(task);
+    return it != task_difficulty.end() ? it->second : difficulty;
+  }
 };
 
 // Throws InputError naming file, line and key on anything unexpected.

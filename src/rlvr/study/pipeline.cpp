@@ -87,7 +87,8 @@ class StudyRun {
   fs::path sample(StageCache& cache, const std::string& task, const TrainedModel& model);
 
   int difficulty_of(const tasks::TaskFamily& family) const {
-    return config_.difficulty > 0 ? config_.difficulty : family.default_difficulty();
+    const int asked = config_.difficulty_for(family.name());
+    return asked > 0 ? asked : family.default_difficulty();
   }
 
   const StudyConfig& config_;
@@ -130,7 +131,7 @@ TrainedModel StudyRun::pretrain_base(StageCache& cache, const std::string& task)
   tasks::CorpusMix mix = config_.base.corpus.empty()
                              ? tasks::default_base_mix(family)
                              : tasks::parse_corpus_mix(family, config_.base.corpus, "base.corpus");
-  if (config_.difficulty > 0) mix.min_difficulty = mix.max_difficulty = config_.difficulty;
+  if (config_.difficulty_for(task) > 0) mix.min_difficulty = mix.max_difficulty = config_.difficulty_for(task);
 
   json sizes = json::parse(model::config_to_json(model::preset_config(config_.base.preset)));
   for (const std::string& assignment : config_.base.model) {
@@ -166,7 +167,7 @@ TrainedModel StudyRun::train_rl(StageCache& cache, const std::string& task, cons
   if (config_.rl.steps > 0) rl.run.steps = config_.rl.steps;
   rl.run.seed = config_.seed;
   rl.run.threads = threads_;
-  rl.task.difficulty = config_.difficulty;
+  rl.task.difficulty = config_.difficulty_for(task);
   std::string key = hash_text(fmt::format("rl|{}|{}|{}|{}|{}|{}", base.key, algorithm,
                                           fmt::join(config_.rl.set, ";"), rl.run.steps,
                                           config_.seed, threads_));
@@ -188,7 +189,7 @@ TrainedModel StudyRun::distill(StageCache& cache, const std::string& task, const
   o.family = task;
   o.init = base.dir.string();
   o.teacher = config_.distill.teacher;
-  o.difficulty = config_.difficulty;
+  o.difficulty = config_.difficulty_for(task);
   o.problem_seed = config_.seed;
   o.train = train::default_distill_training();
   if (config_.distill.steps > 0) o.train.steps = static_cast<int>(config_.distill.steps);
