@@ -116,38 +116,6 @@ template <bool a_transposed>
   }
 }
 
-// Sum and maximum of x[lo, hi), eight lanes at a time.
-[[gnu::always_inline]] inline float range_sum(const float* x, int64_t lo, int64_t hi) {
-  Lanes lanes = {};
-  int64_t s = lo;
-  for (; s + 8 <= hi; s += 8) lanes += load_lanes(x + s);
-  float sum = 0;
-  for (; s < hi; ++s) sum += x[s];
-  for (int l = 0; l < 8; ++l) sum += lanes[l];
-  return sum;
-}
-
-[[gnu::always_inline]] inline float range_max(const float* x, int64_t lo, int64_t hi) {
-  constexpr float kNone = -std::numeric_limits<float>::infinity();
-  Lanes lanes = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
-  int64_t s = lo;
-  for (; s + 8 <= hi; s += 8) {
-    const Lanes v = load_lanes(x + s);
-    lanes = lanes > v ? lanes : v;
-  }
-  float max = kNone;
-  for (; s < hi; ++s) max = std::max(max, x[s]);
-  for (int l = 0; l < 8; ++l) max = std::max(max, lanes[l]);
-  return max;
-}
-
-// out[s] = e^(x[s] - max) over [lo, hi).
-[[gnu::always_inline]] inline void exp_shifted(const float* x, float max, float* out, int64_t lo, int64_t hi) {
-  int64_t s = lo;
-  for (; s + 8 <= hi; s += 8) store_lanes(out + s, exp_nonpositive(load_lanes(x + s) - max));
-  for (; s < hi; ++s) out[s] = exp_nonpositive(x[s] - max);
-}
-
 // rows x [n, Dh] -> [n, Dh16], zero-padded.
 [[gnu::always_inline]] inline void pad_rows(const float* x, int64_t n, const HeadDims& d, float* out) {
   for (int64_t i = 0; i < n; ++i) {

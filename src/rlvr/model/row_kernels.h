@@ -3,7 +3,9 @@
 // of row-major float arrays; each built for AVX2 and baseline x86-64.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 
 namespace rlvr::model {
 
@@ -60,6 +62,39 @@ typedef int32_t LaneInts __attribute__((vector_size(32), aligned(4)));
   Lanes v = {};
   v[0] = a;
   return sigmoid(v)[0];
+}
+
+// Sum and maximum of x[lo, hi), eight lanes at a time (the softmax of the
+// decoding step and of the fused attention).
+[[gnu::always_inline]] inline float range_sum(const float* x, int64_t lo, int64_t hi) {
+  Lanes lanes = {};
+  int64_t s = lo;
+  for (; s + 8 <= hi; s += 8) lanes += load_lanes(x + s);
+  float sum = 0;
+  for (; s < hi; ++s) sum += x[s];
+  for (int l = 0; l < 8; ++l) sum += lanes[l];
+  return sum;
+}
+
+[[gnu::always_inline]] inline float range_max(const float* x, int64_t lo, int64_t hi) {
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  Lanes lanes = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+  int64_t s = lo;
+  for (; s + 8 <= hi; s += 8) {
+    const Lanes v = load_lanes(x + s);
+    lanes = lanes > v ? lanes : v;
+  }
+  float max = kNone;
+  for (; s < hi; ++s) max = std::max(max, x[s]);
+  for (int l = 0; l < 8; ++l) max = std::max(max, lanes[l]);
+  return max;
+}
+
+// out[s] = e^(x[s] - max) over [lo, hi); out may be x.
+[[gnu::always_inline]] inline void exp_shifted(const float* x, float max, float* out, int64_t lo, int64_t hi) {
+  int64_t s = lo;
+  for (; s + 8 <= hi; s += 8) store_lanes(out + s, exp_nonpositive(load_lanes(x + s) - max));
+  for (; s < hi; ++s) out[s] = exp_nonpositive(x[s] - max);
 }
 
 }  // namespace rlvr::model

@@ -96,32 +96,11 @@ RLVR_ROW_LOOP void attend_head(const HeadStep& h, int64_t Dh, int64_t capacity, 
     store_lanes(w + j0, acc0);
     store_lanes(w + j0 + 8, acc1);
   }
-  Lanes lane_max = Lanes{} - std::numeric_limits<float>::infinity();
   int64_t j = 0;
-  for (; j + 8 <= S; j += 8) {
-    const Lanes x = load_lanes(w + j) + load_lanes(h.bias + j);
-    store_lanes(w + j, x);
-    lane_max = lane_max > x ? lane_max : x;
-  }
-  float max = -std::numeric_limits<float>::infinity();
-  for (; j < S; ++j) {
-    w[j] += h.bias[j];
-    max = std::max(max, w[j]);
-  }
-  for (int l = 0; l < 8; ++l) max = std::max(max, lane_max[l]);
-  Lanes lane_sum = {};
-  for (j = 0; j + 8 <= S; j += 8) {
-    const Lanes e = exp_nonpositive(load_lanes(w + j) - max);  // masked keys (bias -inf) give 0
-    store_lanes(w + j, e);
-    lane_sum += e;
-  }
-  float sum = 0;
-  for (; j < S; ++j) {
-    w[j] = exp_nonpositive(w[j] - max);
-    sum += w[j];
-  }
-  for (int l = 0; l < 8; ++l) sum += lane_sum[l];
-  const float inv = 1.0f / sum;
+  for (; j < S; ++j) w[j] += h.bias[j];
+  const float max = range_max(w, 0, S);
+  exp_shifted(w, max, w, 0, S);  // masked keys (bias -inf) give 0
+  const float inv = 1.0f / range_sum(w, 0, S);
 
   // Weighted values, 16 head dimensions at a time.
   int64_t d0 = 0;

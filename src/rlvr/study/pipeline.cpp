@@ -131,7 +131,8 @@ TrainedModel StudyRun::pretrain_base(StageCache& cache, const std::string& task)
   tasks::CorpusMix mix = config_.base.corpus.empty()
                              ? tasks::default_base_mix(family)
                              : tasks::parse_corpus_mix(family, config_.base.corpus, "base.corpus");
-  if (config_.difficulty_for(task) > 0) mix.min_difficulty = mix.max_difficulty = config_.difficulty_for(task);
+  if (const int difficulty = config_.difficulty_for(task); difficulty > 0)
+    mix.min_difficulty = mix.max_difficulty = difficulty;
 
   json sizes = json::parse(model::config_to_json(model::preset_config(config_.base.preset)));
   for (const std::string& assignment : config_.base.model) {
