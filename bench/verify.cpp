@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -103,7 +104,9 @@ std::string nested(const std::string& open, const std::string& inner, const std:
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::filesystem::path data = rlvr::find_data_dir();
+  // The development cases live in ../shared/data beside the source tree; MATH500 is there too.
+  std::filesystem::path data = std::getenv("RLVR_DATA_DIR") ? std::filesystem::path(std::getenv("RLVR_DATA_DIR"))
+                                                            : std::filesystem::path(RLVR_SOURCE_DIR) / ".." / "shared" / "data";
   int passes = 5;
   std::string dump;
   size_t limit = 0;  // 0: the whole workload

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package rlvr-lab needs (only those missing) and builds
 # the project into build/. Run as root on Debian 12; safe to run again.
-#   scripts/setup.sh            install + configure + build
+#   scripts/setup.sh            install + configure + build the programs
 #   RLVR_BUILD_TYPE=Debug scripts/setup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +33,9 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Only the two programs here, so that the main job starts sooner; scripts/test.sh
+# builds the tests and benchmarks.
 jobs=$(nproc)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${RLVR_BUILD_TYPE:-Release}" >/dev/null
-cmake --build build -j "$jobs"
-echo "setup: built build/rlvr"
+cmake --build build -j "$jobs" --target rlvr_cli rlvr_lab
+echo "setup: built build/rlvr and build/rlvr-lab"

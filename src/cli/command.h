@@ -1,5 +1,5 @@
-// Subcommands register themselves: each src/cli/<name>.cpp holds one static
-// Registration, so adding a subcommand touches no other file.
+// Subcommands register themselves: each src/cli/<name>.cpp (or src/cli/lab/<name>.cpp)
+// holds one static Registration, so adding a subcommand touches no other file.
 #pragma once
 
 #include <functional>
@@ -11,7 +11,7 @@
 namespace rlvr::cli {
 
 // Adds the subcommand's options to `sub` and sets its callback. The callback
-// may throw rlvr::Error; main prints it and exits with status 1.
+// may throw rlvr::Error; run_program prints it and exits with status 1.
 using Setup = std::function<void(CLI::App& sub)>;
 
 struct Registration {
@@ -25,5 +25,10 @@ struct Command {
 };
 
 std::vector<Command>& registered_commands();
+
+// Parses the command line against every registered command (and, for rlvr's
+// help, `listed_only`: commands shown but run by another program) and runs
+// the chosen one. Returns the process exit status.
+int run_program(int argc, char** argv, const std::vector<Command>& listed_only = {});
 
 }  // namespace rlvr::cli

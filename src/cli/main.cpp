@@ -1,49 +1,52 @@
-#include <algorithm>
-#include <cstdio>
-#include <exception>
+// rlvr: the instrument. Its own commands (analyze, verify, check, demo, tasks)
+// never load libtorch, so the program starts in milliseconds; the laboratory's
+// commands are listed in its help and handed over to rlvr-lab, found beside it.
+#include <unistd.h>
 
-#include <CLI/CLI.hpp>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
 
 #include "cli/command.h"
-#include "rlvr/build_info.h"
-#include "rlvr/util/error.h"
-#include "rlvr/util/openmp_policy.h"
+#include "cli/lab_commands.h"
 
-namespace rlvr::cli {
+namespace {
 
-std::vector<Command>& registered_commands() {
-  static std::vector<Command> commands;
-  return commands;
+bool is_lab_command(const char* word) {
+  for (const auto& command : rlvr::cli::lab_commands())
+    if (std::strcmp(word, command.name) == 0) return true;
+  return false;
 }
 
-Registration::Registration(std::string name, std::string description, Setup setup) {
-  registered_commands().push_back({std::move(name), std::move(description), std::move(setup)});
+std::filesystem::path own_folder(const char* argv0) {
+  std::error_code error;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) self = std::filesystem::absolute(argv0, error);
+  return self.parent_path();
 }
 
-}  // namespace rlvr::cli
+// Replaces this process with rlvr-lab, same arguments. libgomp reads
+// OMP_WAIT_POLICY once when it loads, so setting it here spares rlvr-lab the
+// restart it would otherwise make to set it (see util/openmp_policy.h).
+[[noreturn]] void hand_over_to_lab(char** argv) {
+  std::filesystem::path lab = own_folder(argv[0]) / rlvr::cli::kLabProgram;
+  setenv("OMP_WAIT_POLICY", "passive", /*overwrite=*/0);
+  execv(lab.c_str(), argv);
+  std::fprintf(stderr,
+               "error: '%s' is a laboratory command, run by %s, which could not be started (%s); "
+               "build it with 'cmake --build build --target rlvr_lab'\n",
+               argv[1], lab.c_str(), std::strerror(errno));
+  std::exit(1);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  rlvr::restart_with_passive_openmp_wait(argv);
-  CLI::App app{"rlvr: measure the reasoning boundary of language models, and run RLVR studies"};
-  app.set_version_flag("--version", std::string("rlvr " RLVR_VERSION " (") + RLVR_GIT_COMMIT + ")");
-  app.require_subcommand(1);
-  auto& commands = rlvr::cli::registered_commands();
-  std::sort(commands.begin(), commands.end(),
-            [](const auto& a, const auto& b) { return a.name < b.name; });
-  for (auto& command : commands) {
-    CLI::App* sub = app.add_subcommand(command.name, command.description);
-    command.setup(*sub);
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  } catch (const rlvr::Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+  if (argc > 1 && is_lab_command(argv[1])) hand_over_to_lab(argv);
+  std::vector<rlvr::cli::Command> listed;
+  for (const auto& command : rlvr::cli::lab_commands()) listed.push_back({command.name, command.description, {}});
+  return rlvr::cli::run_program(argc, argv, listed);
 }

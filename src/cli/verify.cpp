@@ -31,7 +31,7 @@ const Registration registration(
       auto* problems = sub.add_option("--problems", a->problems, "gold answers from a problems file (see --format)");
       dataset->excludes(problems);
       sub.add_option("--format", a->format, "format of --problems: one of the dataset names (default math500)");
-      sub.add_option("--data-dir", a->data_dir, "shared data folder (default: $RLVR_DATA_DIR or ../shared/data)");
+      sub.add_option("--data-dir", a->data_dir, "data folder holding benchmarks/NAME/test.jsonl (default: $RLVR_DATA_DIR, else the data/ folder shipped with rlvr)");
       sub.add_option("--samples", a->samples, "flat samples (problem_id, completion) or reference rows (idx, gt, code)")
           ->required();
       sub.add_option("--out", a->out, "labelled output (JSONL), written atomically")->required();

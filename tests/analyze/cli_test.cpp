@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "../data/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -84,4 +84,38 @@ TEST(Cli, DemoWritesSamplesAndReport) {
   auto summary = nlohmann::json::parse(rlvr::read_file(out / "summary.json"));
   EXPECT_EQ(summary["models"]["rl"]["problems"], 40);
   EXPECT_TRUE(summary["models"]["rl"].contains("maj_at_k"));
+}
+
+// The benchmark sets ship with the project: --dataset works from any folder,
+// with no RLVR_DATA_DIR and no ../shared beside the working directory.
+TEST(Cli, VerifyFindsTheShippedBenchmarks) {
+  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  TempDir dir;
+  auto samples = dir.write("samples.jsonl",
+                           "{\"problem_id\": \"test/precalculus/807.json\", \"sample_id\": 0, "
+                           "\"completion\": \"so the point is \\\\boxed{(3, \\\\frac{\\\\pi}{2})}\"}\n"
+                           "{\"problem_id\": \"test/precalculus/807.json\", \"sample_id\": 1, "
+                           "\"completion\": \"so the point is \\\\boxed{(3, \\\\pi)}\"}\n");
+  auto out = dir.path() / "labelled.jsonl";
+  auto log = dir.path() / "log.txt";
+  std::string command = fmt::format("cd \"{}\" && env -u RLVR_DATA_DIR \"{}\" verify --dataset math500 --samples {} --out {} > \"{}\" 2>&1",
+                                    dir.path().string(), binary().string(), samples.string(), out.string(), log.string());
+  ASSERT_EQ(std::system(command.c_str()), 0) << rlvr::read_file(log);
+  std::string labelled = rlvr::read_file(out);
+  EXPECT_NE(labelled.find("\"correct\":true"), std::string::npos) << labelled;
+  EXPECT_NE(labelled.find("\"correct\":false"), std::string::npos) << labelled;
+}
+
+// rlvr lists the laboratory's commands and hands them over to rlvr-lab.
+TEST(Cli, LaboratoryCommandsAreHandedOver) {
+  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  TempDir dir;
+  auto log = dir.path() / "log.txt";
+  ASSERT_EQ(run("--help", log), 0);
+  std::string help = rlvr::read_file(log);
+  for (const char* command : {"analyze", "verify", "study", "train", "pretrain", "distill", "sample"})
+    EXPECT_NE(help.find(std::string("\n  ") + command + " "), std::string::npos) << command << "\n" << help;
+  if (!fs::exists(fs::path(RLVR_BINARY_DIR) / "rlvr-lab")) GTEST_SKIP() << "rlvr-lab not built";
+  ASSERT_EQ(run("pretrain --help", log), 0) << rlvr::read_file(log);
+  EXPECT_NE(rlvr::read_file(log).find("--task"), std::string::npos) << rlvr::read_file(log);
 }

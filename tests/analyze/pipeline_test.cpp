@@ -10,7 +10,7 @@
 #include "rlvr/metrics/analyze.h"
 #include "rlvr/metrics/pass_at_k.h"
 #include "rlvr/util/error.h"
-#include "../data/temp_dir.h"
+#include "support/temp_dir.h"
 
 using nlohmann::json;
 using namespace rlvr::metrics;

@@ -9,7 +9,7 @@
 
 #include "rlvr/data/sample_reader.h"
 #include "rlvr/util/error.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include "rlvr/data/sample_reader.h"
 #include "rlvr/util/error.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 using rlvr::data::InputFormat;
 using rlvr::data::read_model_files;

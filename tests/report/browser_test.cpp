@@ -10,7 +10,7 @@
 #include <string>
 #include <tuple>
 
-#include "browser.h"
+#include "support/browser.h"
 #include "markup_check.h"
 #include "rlvr/report/analysis_report.h"
 #include "rlvr/report/distribution_chart.h"

@@ -12,7 +12,7 @@
 #include <set>
 #include <string>
 
-#include "browser.h"
+#include "support/browser.h"
 #include "markup_check.h"
 #include "rlvr/report/palette.h"
 #include "rlvr/report/text.h"

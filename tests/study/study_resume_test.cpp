@@ -17,7 +17,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "../report/browser.h"
+#include "support/browser.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

@@ -14,11 +14,11 @@
 namespace rlvr::verify {
 namespace {
 
-using testing::shared_data;
+using testing::benchmark_data;
 
 TEST(SelfConsistency, Math500BoxedSolutionMatchesAnswerField) {
-  RLVR_REQUIRE_FILE(shared_data() / "benchmarks/math500/test.jsonl");
-  auto problems = load_dataset("math500", shared_data());
+  RLVR_REQUIRE_FILE(benchmark_data() / "benchmarks/math500/test.jsonl");
+  auto problems = load_dataset("math500", benchmark_data());
   ASSERT_EQ(problems.size(), 500u);
   CheckOptions options;
   size_t agreed = 0;
@@ -33,10 +33,10 @@ TEST(SelfConsistency, Math500BoxedSolutionMatchesAnswerField) {
 }
 
 TEST(SelfConsistency, Math500AnswerFoundInWholeSolution) {
-  RLVR_REQUIRE_FILE(shared_data() / "benchmarks/math500/test.jsonl");
+  RLVR_REQUIRE_FILE(benchmark_data() / "benchmarks/math500/test.jsonl");
   // The full solution, as a completion, is judged correct against the answer field.
   size_t agreed = 0;
-  auto problems = load_dataset("math500", shared_data());
+  auto problems = load_dataset("math500", benchmark_data());
   for (const auto& p : problems) {
     Verdict v = check(p.gold, p.solution, CheckOptions{});
     if (v.equivalent) ++agreed;
@@ -46,8 +46,8 @@ TEST(SelfConsistency, Math500AnswerFoundInWholeSolution) {
 }
 
 TEST(SelfConsistency, Gsm8kGoldParsesAndMatchesItsRenderings) {
-  RLVR_REQUIRE_FILE(shared_data() / "benchmarks/gsm8k/test.jsonl");
-  auto problems = load_dataset("gsm8k", shared_data());
+  RLVR_REQUIRE_FILE(benchmark_data() / "benchmarks/gsm8k/test.jsonl");
+  auto problems = load_dataset("gsm8k", benchmark_data());
   ASSERT_EQ(problems.size(), 1319u);
   CheckOptions options;
   for (const auto& p : problems) {
@@ -68,8 +68,8 @@ TEST(SelfConsistency, Gsm8kGoldParsesAndMatchesItsRenderings) {
 }
 
 TEST(SelfConsistency, MinervaBoxedAnswerMatchesItsRerenderings) {
-  RLVR_REQUIRE_FILE(shared_data() / "benchmarks/minerva_math/test.jsonl");
-  auto problems = load_dataset("minerva_math", shared_data());
+  RLVR_REQUIRE_FILE(benchmark_data() / "benchmarks/minerva_math/test.jsonl");
+  auto problems = load_dataset("minerva_math", benchmark_data());
   ASSERT_EQ(problems.size(), 272u);
   CheckOptions options;
   size_t agreed = 0;
@@ -87,8 +87,8 @@ TEST(SelfConsistency, MinervaBoxedAnswerMatchesItsRerenderings) {
 
 TEST(SelfConsistency, EveryDatasetLoadsWithGoldAnswers) {
   for (const auto& name : dataset_names()) {
-    RLVR_REQUIRE_FILE(shared_data() / "benchmarks" / name / "test.jsonl");
-    auto problems = load_dataset(name, shared_data());
+    RLVR_REQUIRE_FILE(benchmark_data() / "benchmarks" / name / "test.jsonl");
+    auto problems = load_dataset(name, benchmark_data());
     EXPECT_FALSE(problems.empty()) << name;
     for (const auto& p : problems) {
       EXPECT_FALSE(p.id.empty()) << name;
@@ -109,9 +109,9 @@ namespace {
 TEST(SelfConsistency, GoldAnswersParse) {
   size_t total = 0, failed = 0;
   for (const std::string name : {"math500", "minerva_math", "olympiadbench", "aime24", "amc23", "gsm8k"}) {
-    auto path = testing::shared_data() / "benchmarks" / name / "test.jsonl";
+    auto path = testing::benchmark_data() / "benchmarks" / name / "test.jsonl";
     RLVR_REQUIRE_FILE(path);
-    for (const auto& p : load_dataset(name, testing::shared_data())) {
+    for (const auto& p : load_dataset(name, testing::benchmark_data())) {
       ++total;
       ParseResult r = parse_answer(p.gold, ParseOptions{});
       if (!r.expr) {
@@ -133,9 +133,9 @@ namespace {
 // MATH500 golds against rewritten forms a grader must accept, and against
 // the gold plus one, which it must reject.
 TEST(SelfConsistency, Math500GoldsAgainstRewrittenForms) {
-  RLVR_REQUIRE_FILE(testing::shared_data() / "benchmarks/math500/test.jsonl");
+  RLVR_REQUIRE_FILE(testing::benchmark_data() / "benchmarks/math500/test.jsonl");
   size_t failures = 0;
-  for (const auto& p : load_dataset("math500", testing::shared_data())) {
+  for (const auto& p : load_dataset("math500", testing::benchmark_data())) {
     const std::string& g = p.gold;
     std::string spaced;
     for (char c : g) {

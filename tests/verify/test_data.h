@@ -1,6 +1,9 @@
-// Where the tests find ../shared/data; tests that need it skip by name when it is missing.
+// Where the tests find their data: the verifier's development cases in
+// ../shared/data (tests that need them skip by name when it is missing), and
+// the benchmark sets shipped in the project's data/ folder.
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -12,10 +15,12 @@ namespace rlvr::verify::testing {
 
 // $RLVR_DATA_DIR when set, else ../shared/data beside the source tree.
 inline std::filesystem::path shared_data() {
-  std::filesystem::path found = rlvr::find_data_dir();
-  if (!found.empty()) return found;
+  if (const char* env = std::getenv("RLVR_DATA_DIR"); env && *env) return env;
   return std::filesystem::path(RLVR_SOURCE_DIR) / ".." / "shared" / "data";
 }
+
+// The benchmark sets as rlvr finds them (the project's data/ folder).
+inline std::filesystem::path benchmark_data() { return rlvr::find_data_dir(); }
 
 #define RLVR_REQUIRE_FILE(path)                                                              \
   do {                                                                                       \

@@ -67,13 +67,12 @@ fs::path find_data_dir() {
     fs::path p(env);
     return fs::is_directory(p) ? p : fs::path();
   }
-  for (fs::path candidate : {fs::path("../shared/data"), fs::path("../../shared/data")}) {
-    if (fs::is_directory(candidate)) return fs::absolute(candidate);
-  }
-#ifdef RLVR_SOURCE_DIR
-  fs::path from_source = fs::path(RLVR_SOURCE_DIR) / ".." / "shared" / "data";
-  if (fs::is_directory(from_source)) return from_source;
-#endif
+  std::error_code error;
+  fs::path program = fs::read_symlink("/proc/self/exe", error);
+  std::vector<fs::path> candidates = {fs::path(RLVR_PROJECT_DATA_DIR)};
+  if (!error) candidates.push_back(program.parent_path().parent_path() / "data");
+  for (const fs::path& candidate : candidates)
+    if (fs::is_directory(candidate / "benchmarks", error)) return candidate;
   return {};
 }
 

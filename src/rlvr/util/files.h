@@ -13,8 +13,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 // Reads a whole file; throws InputError naming the file when it cannot.
 std::string read_file(const std::filesystem::path& path);
 
-// The shared data folder: $RLVR_DATA_DIR, else ../shared/data from the working
-// directory or from the source tree. Returns an empty path when none exists.
+// The data folder holding benchmarks/<name>/test.jsonl: $RLVR_DATA_DIR when
+// set, else the data/ folder shipped with the project (found from the source
+// tree the program was built from, or beside the program's build folder).
+// Returns an empty path when none exists.
 std::filesystem::path find_data_dir();
 
 }  // namespace rlvr

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/lab_commands.h"
 #include "rlvr/build_info.h"
 #include "rlvr/train/rl_config.h"
 #include "rlvr/train/rl_run.h"
@@ -20,8 +21,7 @@ struct TrainArgs {
 };
 
 Registration train_command(
-    "train", "RLVR: train a base model on a task family with ppo, grpo, dr_grpo, rloo, reinforce_pp, "
-             "reinforce_pp_baseline, remax or dapo",
+    "train", lab_description("train"),
     [](CLI::App& sub) {
       auto args = std::make_shared<TrainArgs>();
       sub.add_option("--algo", args->algo, "algorithm preset")

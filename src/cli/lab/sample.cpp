@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/lab_commands.h"
 #include "rlvr/train/task_runs.h"
 #include "rlvr/util/error.h"
 
@@ -30,7 +31,7 @@ void run(Options o) {
 }
 
 Registration registration{
-    "sample", "sample a model on a task family's problems into a flat sample file (resumable)",
+    "sample", lab_description("sample"),
     [](CLI::App& sub) {
       auto o = std::make_shared<Options>();
       auto& s = o->run.run.sampling;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/lab_commands.h"
 #include "rlvr/train/task_runs.h"
 
 namespace rlvr::cli {
@@ -28,7 +29,7 @@ void run(const Options& o) {
 }
 
 Registration registration{
-    "pretrain", "train a base model from scratch on a task family's corpus (resumes after a kill)",
+    "pretrain", lab_description("pretrain"),
     [](CLI::App& sub) {
       auto o = std::make_shared<Options>();
       auto& t = o->run.train;

@@ -2,14 +2,13 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/lab_commands.h"
 #include "rlvr/train/distill.h"
 
 namespace {
 
 const rlvr::cli::Registration registration(
-    "distill",
-    "fine-tune a base model on traces of a stronger teacher (the family's teacher strategy or a "
-    "teacher checkpoint)",
+    "distill", rlvr::cli::lab_description("distill"),
     [](CLI::App& sub) {
       auto o = std::make_shared<rlvr::train::DistillOptions>();
       o->train = rlvr::train::default_distill_training();

@@ -1,7 +1,7 @@
 // Opens pages in a real headless Chromium so that report tests can check what
 // a browser actually builds from our HTML and SVG (the DOM after parsing) and
 // save a screenshot for people to look at. Header-only so that any test
-// folder can include it ("../report/browser.h").
+// folder can include it ("support/browser.h").
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/lab_commands.h"
 #include "rlvr/study/config.h"
 #include "rlvr/study/pipeline.h"
 
@@ -15,9 +16,7 @@ struct StudyArgs {
 };
 
 const rlvr::cli::Registration registration(
-    "study",
-    "run the whole experiment from one config: pretrain, RL, distill, sample, verify, analyze, "
-    "perplexity, report",
+    "study", rlvr::cli::lab_description("study"),
     [](CLI::App& sub) {
       auto args = std::make_shared<StudyArgs>();
       sub.add_option("--config", args->config, "study config (TOML); see configs/")

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the instrument's rooms (no libtorch) with sanitizers and runs their
+# tests: every torch-free test program under AddressSanitizer + UndefinedBehavior-
+# Sanitizer (build-asan/), then the threaded code (parallel reading, the
+# analysis, the labelling workers) once under ThreadSanitizer (build-tsan/).
+#   scripts/sanitize.sh [asan|tsan|all=all]
+# Any sanitizer report fails the run (-fno-sanitize-recover, halt_on_error).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which="${1:-all}"
+jobs=$(nproc)
+
+configure() {  # dir sanitizers
+  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRLVR_WITH_TORCH=OFF \
+    -DRLVR_BUILD_BENCH=OFF -DRLVR_SANITIZE="$2" >/dev/null
+}
+
+if [[ "$which" == all || "$which" == asan ]]; then
+  configure build-asan address,undefined
+  cmake --build build-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 900
+fi
+
+if [[ "$which" == all || "$which" == tsan ]]; then
+  configure build-tsan thread
+  threaded=(test_util test_data test_metrics test_analyze)
+  cmake --build build-tsan -j "$jobs" --target "${threaded[@]}" rlvr_cli
+  for program in "${threaded[@]}"; do
+    echo "tsan: $program"
+    (cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "./tests/$program" --gtest_brief=1)
+  done
+fi

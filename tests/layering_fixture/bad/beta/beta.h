@@ -1,0 +1,2 @@
+// Fixture for the layering check: includes libtorch without declaring TORCH.
+#include <torch/torch.h>
