@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "rlvr/data/parallel.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/data/sample_reader.h"
 #include "rlvr/metrics/analyze.h"
 #include "rlvr/metrics/random.h"
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   if (file.empty()) file = fs::temp_directory_path() / fmt::format("rlvr_bench_analyze_{}x{}.jsonl", problems, samples);
   if (!fs::exists(file)) generate(file, problems, samples);
   const double mb = static_cast<double>(fs::file_size(file)) / 1e6;
-  const int all = rlvr::data::resolve_threads(threads);
+  const int all = rlvr::resolve_threads(threads);
   fmt::print("file: {} ({:.0f} MB), threads: {}\n\n", file.string(), mb, all);
 
   rlvr::data::ModelSamples model;

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "rlvr/data/parallel.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/metrics/bootstrap.h"
 #include "rlvr/metrics/boundary.h"
 #include "rlvr/metrics/pass_at_k.h"
@@ -164,7 +164,7 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
     if (maj_offset[m] < 0) continue;
     const uint64_t label_hash = stable_hash(models[m].label);
     Progress progress(fmt::format("maj@k of {}", models[m].label), problems, "problems");
-    data::parallel_for(problems, options.threads, [&](int64_t p) {
+    parallel_for(problems, options.threads, [&](int64_t p) {
       const auto& problem = models[m].samples.problems.at(shared[p]);
       std::vector<AnswerGroup> groups = group_answers(problem.answers, options.answer_key);
       uint64_t seed = derive_seed(options.seed, {0x6d616a /* "maj" */, label_hash, stable_hash(shared[p])});

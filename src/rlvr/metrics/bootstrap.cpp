@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "rlvr/data/parallel.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/metrics/random.h"
 #include "rlvr/util/seed.h"
 
@@ -53,7 +53,7 @@ std::vector<double> bootstrap_means(std::span<const double> matrix, int64_t prob
     blocks.push_back(pool_block(matrix, problems, columns, offset, width));
     offset += width;
   }
-  data::parallel_for(replicates, threads, [&](int64_t b) {
+  parallel_for(replicates, threads, [&](int64_t b) {
     RandomStream random(derive_seed(seed, {0x626f6f74 /* "boot" */, static_cast<uint64_t>(b)}));
     std::vector<uint32_t> drawn(static_cast<size_t>(problems));
     for (auto& d : drawn)

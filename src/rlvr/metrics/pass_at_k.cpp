@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "rlvr/data/parallel.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/util/error.h"
 
 namespace rlvr::metrics {
@@ -45,7 +45,7 @@ std::vector<double> pass_at_k_matrix(std::span<const int64_t> n, std::span<const
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   std::vector<double> rows(pairs.size() * width);
-  data::parallel_for(static_cast<int64_t>(pairs.size()), threads, [&](int64_t r) {
+  parallel_for(static_cast<int64_t>(pairs.size()), threads, [&](int64_t r) {
     for (size_t j = 0; j < width; ++j) rows[static_cast<size_t>(r) * width + j] = pass_at_k(pairs[r].first, pairs[r].second, ks[j]);
   });
   std::vector<double> out(n.size() * width);

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <functional>
 
-namespace rlvr::data {
+namespace rlvr {
 
 int resolve_threads(int threads);  // 0 -> hardware threads, at least 1
 
 void parallel_for(int64_t count, int threads, const std::function<void(int64_t)>& fn);
 
-}  // namespace rlvr::data
+}  // namespace rlvr

@@ -1,4 +1,4 @@
-#include "rlvr/data/parallel.h"
+#include "rlvr/util/parallel.h"
 
 #include <algorithm>
 #include <exception>
@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-namespace rlvr::data {
+namespace rlvr {
 
 int resolve_threads(int threads) {
   if (threads > 0) return threads;
@@ -37,4 +37,4 @@ void parallel_for(int64_t count, int threads, const std::function<void(int64_t)>
   if (first) std::rethrow_exception(first);
 }
 
-}  // namespace rlvr::data
+}  // namespace rlvr
