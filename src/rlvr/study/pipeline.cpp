@@ -15,10 +15,10 @@
 #include "rlvr/data/sample_reader.h"
 #include "rlvr/metrics/analysis_files.h"
 #include "rlvr/metrics/analyze.h"
+#include "rlvr/metrics/findings.h"
 #include "rlvr/model/config.h"
 #include "rlvr/report/analysis_report.h"
 #include "rlvr/report/study_report.h"
-#include "rlvr/study/findings.h"
 #include "rlvr/study/perplexity.h"
 #include "rlvr/study/provenance.h"
 #include "rlvr/study/stage_cache.h"
@@ -363,12 +363,12 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
     if (!curve.points.empty()) study.training.push_back(std::move(curve));
   }
 
-  const std::vector<ModelFinding> described = describe_models(study.analysis);
-  study.findings = findings_summary(described);
+  const std::vector<metrics::ModelFinding> described = metrics::describe_models(study.analysis);
+  study.findings = metrics::findings_summary(described);
   json verdicts = json::object();
-  for (const ModelFinding& f : described) {
+  for (const metrics::ModelFinding& f : described) {
     study.finding_items.push_back(f.sentence);
-    verdicts[f.model] = verdict_name(f.verdict);
+    verdicts[f.model] = metrics::verdict_name(f.verdict);
   }
   json valid_pass = json::object();
   if (study.steps_valid) {
@@ -378,7 +378,7 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
       valid_pass[m.label] = curve;
     }
   }
-  section = {{"findings", findings_paragraph(study.analysis)},
+  section = {{"findings", metrics::findings_paragraph(study.analysis)},
              {"verdicts", verdicts},
              {"perplexity_median", ppl_medians},
              {"steps_valid_pass_at_k", valid_pass},
@@ -407,7 +407,8 @@ std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
     std::map<std::string, const Comparison*> by_model;
     for (const Comparison& c : a.comparisons) by_model[c.model] = &c;
     std::map<std::string, std::string> verdicts;
-    for (const ModelFinding& f : describe_models(a)) verdicts[f.model] = verdict_name(f.verdict);
+    for (const metrics::ModelFinding& f : metrics::describe_models(a))
+      verdicts[f.model] = metrics::verdict_name(f.verdict);
     for (const ModelSummary& m : a.models) {
       double p1 = m.pass_at_k.empty() ? 0 : m.pass_at_k.front().value;
       double pk = m.pass_at_k.empty() ? 0 : m.pass_at_k.back().value;

@@ -1,10 +1,10 @@
-#include "rlvr/study/findings.h"
+#include "rlvr/metrics/findings.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-namespace rlvr::study {
+namespace rlvr::metrics {
 
 namespace {
 
@@ -102,4 +102,4 @@ std::string findings_paragraph(const Analysis& analysis) {
   return text + "In short: " + findings_summary(findings);
 }
 
-}  // namespace rlvr::study
+}  // namespace rlvr::metrics

@@ -10,7 +10,7 @@
 
 #include "rlvr/metrics/analysis.h"
 
-namespace rlvr::study {
+namespace rlvr::metrics {
 
 enum class BoundaryVerdict {
   expands,        // higher at large k beyond the confidence bands, with new problems solved
@@ -36,4 +36,4 @@ std::string findings_paragraph(const Analysis& analysis);
 
 const char* verdict_name(BoundaryVerdict verdict);
 
-}  // namespace rlvr::study
+}  // namespace rlvr::metrics
