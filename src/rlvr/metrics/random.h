@@ -1,4 +1,4 @@
-// A small counter-based random stream with a fixed algorithm (SplitMix64),
+// Unbiased bounded draws from the project's SplitMix64 stream (util/seed.h),
 // so that seeded results are the same on every platform and standard library
 // (std::uniform_int_distribution is not specified exactly).
 #pragma once
@@ -14,15 +14,9 @@ __extension__ using uint128 = unsigned __int128;  // GCC/Clang: the exact 64x64 
 
 class RandomStream {
  public:
-  explicit RandomStream(uint64_t seed) : state_(seed) {}
+  explicit RandomStream(uint64_t seed) : bits_(seed) {}
 
-  uint64_t next() {
-    state_ += 0x9e3779b97f4a7c15ULL;
-    uint64_t x = state_;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-  }
+  uint64_t next() { return bits_.next(); }
 
   // Uniform integer in [0, bound), without modulo bias (Lemire's method).
   uint64_t below(uint64_t bound) {
@@ -64,7 +58,7 @@ class RandomStream {
     return static_cast<uint32_t>(x);
   }
 
-  uint64_t state_;
+  SplitMix64 bits_;
   uint32_t half_ = 0;
   bool have_half_ = false;
 };

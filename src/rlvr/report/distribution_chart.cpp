@@ -7,6 +7,7 @@
 
 #include "rlvr/report/frame.h"
 #include "rlvr/report/text.h"
+#include "rlvr/util/seed.h"
 
 namespace rlvr::report {
 namespace {
@@ -21,12 +22,10 @@ double quantile(const std::vector<double>& sorted, double q) {
   return sorted[i] + f * (sorted[i + 1] - sorted[i]);
 }
 
-// Deterministic jitter in [-1, 1] so that the same data draws the same picture.
+// Deterministic jitter in [-1, 1] so that the same data draws the same
+// picture: point i takes one draw of a fixed SplitMix64 stream.
 double jitter(uint64_t i) {
-  uint64_t z = i * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
+  uint64_t z = SplitMix64::finalise(i * SplitMix64::kIncrement + 0x632BE59BD9B4E019ULL);
   return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 52) - 1.0;
 }
 

@@ -4,14 +4,6 @@
 
 namespace rlvr::tasks::detail {
 
-uint64_t Rng::next() {
-  state_ += 0x9e3779b97f4a7c15ULL;
-  uint64_t z = state_;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 uint64_t Rng::below(uint64_t n) {
   // Rejection sampling keeps the draw exactly uniform.
   uint64_t limit = UINT64_MAX - UINT64_MAX % n;

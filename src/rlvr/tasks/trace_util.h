@@ -15,12 +15,12 @@
 
 namespace rlvr::tasks::detail {
 
-// SplitMix64 stream: the same numbers on every platform and standard library
-// (std:: distributions are implementation-defined, which would break seeds).
+// Draws for problem generators and strategies from the project's SplitMix64
+// stream (util/seed.h), the same numbers on every platform.
 class Rng {
  public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next();
+  explicit Rng(uint64_t seed) : bits_(seed) {}
+  uint64_t next() { return bits_.next(); }
   uint64_t below(uint64_t n);             // uniform in [0, n); n > 0
   int64_t range(int64_t lo, int64_t hi);  // uniform in [lo, hi]
   bool chance(double p);                  // true with probability p
@@ -28,7 +28,7 @@ class Rng {
   const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
 
  private:
-  uint64_t state_;
+  SplitMix64 bits_;
 };
 
 // Share of canonical problems that belong to the test split.
