@@ -93,7 +93,7 @@ void show(const ShowOptions& o) {
       tasks::Verdict v = f.verify(p, completion);
       fmt::print("  {}{}: correct={} steps_valid={} reason={} length={}\n", s.name,
                  s.teacher_only ? " (teacher)" : "", v.correct ? "yes" : "no",
-                 v.steps_valid ? "yes" : "no", v.reason, p.prompt.size() + completion.size());
+                 v.steps_valid ? "yes" : "no", tasks::reason_text(v), p.prompt.size() + completion.size());
       print_indented(completion);
     }
     fmt::print("\n");

@@ -19,7 +19,7 @@ TEST(AdditionVerify, HandComputedColumns) {
   Verdict v = addition().verify(sum(), careful);
   EXPECT_TRUE(v.correct);
   EXPECT_TRUE(v.steps_valid);
-  EXPECT_EQ(v.reason, "ok");
+  EXPECT_EQ(v.reason, VerdictReason::ok);
 
   EXPECT_EQ(addition().solve(sum(), "teacher", 1),
             "8+6+0=14 4\n7+5+1=13 34\n4+2+1=7 734\n#734\n");
@@ -34,11 +34,11 @@ TEST(AdditionVerify, HandComputedColumns) {
   v = addition().verify(sum(), "8+6+0=14\n7+5+0=13\n4+2+1=7\n#734\n");
   EXPECT_TRUE(v.correct);
   EXPECT_FALSE(v.steps_valid);
-  EXPECT_EQ(v.reason, "bad_step:2");
+  EXPECT_EQ(reason_text(v), "bad_step:2");
 
   // Wrong digits copied from the prompt, a missing column, an extra column, a bad partial.
   EXPECT_EQ(addition().verify(sum(), "8+5+0=13\n#734\n").first_bad_step, 1);
-  EXPECT_EQ(addition().verify(sum(), "8+6+0=14\n7+5+1=13\n#734\n").reason, "unsupported_answer");
+  EXPECT_EQ(addition().verify(sum(), "8+6+0=14\n7+5+1=13\n#734\n").reason, VerdictReason::unsupported_answer);
   EXPECT_EQ(addition().verify(sum(), careful.substr(0, careful.size() - 5) + "0+0+0=0\n#734\n")
                 .first_bad_step, 4);
   EXPECT_EQ(addition().verify(sum(), "8+6+0=14 4\n7+5+1=13 43\n4+2+1=7 734\n#734\n")

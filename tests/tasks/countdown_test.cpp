@@ -20,7 +20,7 @@ TEST(CountdownVerify, HandComputedVerdicts) {
   Verdict v = f.verify(p, "2+3=5\n5*4=20\n#(2+3)*4\n");
   EXPECT_TRUE(v.correct);
   EXPECT_TRUE(v.steps_valid);
-  EXPECT_EQ(v.reason, "ok");
+  EXPECT_EQ(v.reason, VerdictReason::ok);
   EXPECT_EQ(v.answer, "(2+3)*4");
 
   // A dead end first, then the solution: still valid.
@@ -32,14 +32,14 @@ TEST(CountdownVerify, HandComputedVerdicts) {
   v = f.verify(p, "2*3=6\n6*4=20\n#(2+3)*4\n");
   EXPECT_TRUE(v.correct);
   EXPECT_FALSE(v.steps_valid);
-  EXPECT_EQ(v.reason, "bad_step:2");
+  EXPECT_EQ(reason_text(v), "bad_step:2");
   EXPECT_EQ(v.first_bad_step, 2);
 
   // Right answer after giving up: no derivation.
   v = f.verify(p, "2+3=5\n5+4=9\nno\n#(2+3)*4\n");
   EXPECT_TRUE(v.correct);
   EXPECT_FALSE(v.steps_valid);
-  EXPECT_EQ(v.reason, "unsupported_answer");
+  EXPECT_EQ(v.reason, VerdictReason::unsupported_answer);
 
   // Steps derive one value, the answer says another expression: not supported.
   v = f.verify(p, "2+4=6\n6*3=18\n#(2+3)*4\n");
@@ -51,7 +51,7 @@ TEST(CountdownVerify, HandComputedVerdicts) {
   EXPECT_EQ(v.first_bad_step, 1);
 
   // Wrong answers: value off, a number left out, a number used twice, inexact division.
-  EXPECT_EQ(f.verify(p, "#2*3*4\n").reason, "wrong_answer");
+  EXPECT_EQ(f.verify(p, "#2*3*4\n").reason, VerdictReason::wrong_answer);
   EXPECT_FALSE(f.verify(p, "#4*5\n").correct);
   EXPECT_FALSE(f.verify(p, "#(2+3)*4+0*2\n").correct);
   EXPECT_FALSE(f.verify(p, "#(3/2)*4*...\n").correct);

@@ -175,9 +175,10 @@ TEST_P(FamilyContract, StrategiesPassOrFailAsDocumented) {
         std::string expected = v.steps_valid            ? "ok"
                                : v.first_bad_step > 0 ? "bad_step:" + std::to_string(v.first_bad_step)
                                                       : "unsupported_answer";
-        EXPECT_EQ(v.reason, expected);
+        EXPECT_EQ(reason_text(v), expected);
       } else {
-        EXPECT_TRUE(v.reason == "wrong_answer" || v.reason == "no_answer") << v.reason;
+        EXPECT_TRUE(v.reason == VerdictReason::wrong_answer || v.reason == VerdictReason::no_answer)
+            << reason_text(v);
       }
       if (e->second.steps == Steps::always_valid) {
         ASSERT_TRUE(v.steps_valid) << s.name << ": " << p.prompt << f().solve(p, s.name, i);
@@ -235,17 +236,17 @@ TEST_P(FamilyContract, VerifierSurvivesAnyCompletion) {
   Verdict junk_then_gold = f().verify(p, huge + "\n#" + p.answer + "\n");
   EXPECT_TRUE(junk_then_gold.correct);
   EXPECT_FALSE(junk_then_gold.steps_valid);
-  EXPECT_EQ(junk_then_gold.reason, "bad_step:1");
+  EXPECT_EQ(reason_text(junk_then_gold), "bad_step:1");
   Verdict none = f().verify(p, "1+1=2\n");
-  EXPECT_EQ(none.reason, "no_answer");
+  EXPECT_EQ(none.reason, VerdictReason::no_answer);
   EXPECT_EQ(none.answer, "");
   Verdict empty = f().verify(p, "");
-  EXPECT_EQ(empty.reason, "no_answer");
+  EXPECT_EQ(empty.reason, VerdictReason::no_answer);
   // The gold answer alone is right but unsupported; the answer line may lack its '\n'.
   Verdict bare = f().verify(p, "#" + p.answer);
   EXPECT_TRUE(bare.correct);
   EXPECT_FALSE(bare.steps_valid);
-  EXPECT_EQ(bare.reason, "unsupported_answer");
+  EXPECT_EQ(bare.reason, VerdictReason::unsupported_answer);
   EXPECT_EQ(bare.answer, p.answer);
 }
 

@@ -37,7 +37,7 @@ TEST(ModEqVerify, SignErrorIsTheBadFirstStep) {
   Problem zero{"h", "mod 7 3x+14=5\n", "4", 2};
   v = modeq().verify(zero, modeq().solve(zero, "sign", 1));
   EXPECT_TRUE(v.correct);
-  EXPECT_EQ(v.reason, "bad_step:1");
+  EXPECT_EQ(reason_text(v), "bad_step:1");
 }
 
 TEST(ModEqVerify, BadStepsAreFlagged) {
@@ -50,10 +50,10 @@ TEST(ModEqVerify, BadStepsAreFlagged) {
                 .first_bad_step, 7);
   // The answer must be the k that matched, written plainly in 0..p-1.
   EXPECT_EQ(modeq().verify(eq(), kCareful.substr(0, kCareful.size() - 3) + "#11\n").reason,
-            "wrong_answer");
+            VerdictReason::wrong_answer);
   EXPECT_FALSE(modeq().verify(eq(), kCareful.substr(0, kCareful.size() - 3) + "#04\n").correct);
   // Stopping before the match: the answer is not derived.
-  EXPECT_EQ(modeq().verify(eq(), "2-4=5\n3*0=0\n#4\n").reason, "unsupported_answer");
+  EXPECT_EQ(modeq().verify(eq(), "2-4=5\n3*0=0\n#4\n").reason, VerdictReason::unsupported_answer);
 }
 
 TEST(ModEqSolve, SlipStopsEarlyAtAFalseMatch) {

@@ -26,6 +26,17 @@ const std::vector<std::unique_ptr<TaskFamily>>& registry() {
 
 std::string_view split_name(Split split) { return split == Split::test ? "test" : "train"; }
 
+std::string reason_text(const Verdict& verdict) {
+  switch (verdict.reason) {
+    case VerdictReason::no_answer: return "no_answer";
+    case VerdictReason::wrong_answer: return "wrong_answer";
+    case VerdictReason::ok: return "ok";
+    case VerdictReason::bad_step: return "bad_step:" + std::to_string(verdict.first_bad_step);
+    case VerdictReason::unsupported_answer: return "unsupported_answer";
+  }
+  throw Error("a verdict holds a reason outside its set");
+}
+
 const TaskFamily& family(std::string_view name) {
   for (const auto& f : registry()) {
     if (f->name() == name) return *f;

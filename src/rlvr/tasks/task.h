@@ -25,16 +25,26 @@ struct Problem {
   int difficulty = 0;
 };
 
+// Why a completion got its verdict, in the order the rules are applied.
+enum class VerdictReason {
+  no_answer,           // no final answer line, or an empty one
+  wrong_answer,        // a final answer that is not right
+  ok,                  // right answer, every step valid
+  bad_step,            // right answer, a step fails (first_bad_step says which)
+  unsupported_answer,  // right answer the steps do not derive
+};
+
 struct Verdict {
   bool correct = false;          // final answer right
   bool steps_valid = false;      // every reasoning step checks out and derives the answer
   bool steps_checkable = false;  // the family can check steps (all current families can)
   std::string answer;            // the final answer extracted from the completion ("" if none)
-  // "ok", "wrong_answer", "no_answer", "bad_step:N" (1-based completion line of the first bad
-  // step, given for a right answer), "unsupported_answer" (right answer the steps do not derive).
-  std::string reason;
+  VerdictReason reason = VerdictReason::no_answer;
   int first_bad_step = 0;  // 1-based completion line of the first step that fails (0: none)
 };
+
+// "ok", "wrong_answer", "no_answer", "bad_step:N" (N = first_bad_step), "unsupported_answer".
+std::string reason_text(const Verdict& verdict);
 
 struct StrategyInfo {
   std::string name;

@@ -87,15 +87,15 @@ Verdict make_verdict(std::optional<std::string> answer, bool correct, bool steps
   v.correct = answer.has_value() && correct;
   if (!answer || answer->empty()) {
     v.correct = false;
-    v.reason = "no_answer";
+    v.reason = VerdictReason::no_answer;
   } else if (!v.correct) {
-    v.reason = "wrong_answer";
+    v.reason = VerdictReason::wrong_answer;
   } else if (steps_valid) {
-    v.reason = "ok";
+    v.reason = VerdictReason::ok;
   } else if (first_bad_line > 0) {
-    v.reason = fmt::format("bad_step:{}", first_bad_line);
+    v.reason = VerdictReason::bad_step;
   } else {
-    v.reason = "unsupported_answer";
+    v.reason = VerdictReason::unsupported_answer;
   }
   return v;
 }
