@@ -185,41 +185,32 @@ void KVCache::keep_rows(const torch::Tensor& rows) {
 TransformerImpl::TransformerImpl(const ModelConfig& config) : config_(config) {
   config_.validate("model config");
   const int64_t d = config.d_model, f = config.d_ff, v = config.vocab_size;
-  embedding_ = register_parameter("embedding", torch::empty({v, d}));
+  embedding_ = add_weight("embedding.weight", torch::empty({v, d}));
   for (int l = 0; l < config.n_layers; ++l) {
-    std::string p = "layer" + std::to_string(l) + "_";
+    const std::string p = "layers." + std::to_string(l) + ".";
     Layer layer;
-    layer.attn_norm = register_parameter(p + "attn_norm", torch::ones({d}));
-    layer.qkv = register_parameter(p + "qkv", torch::empty({3 * d, d}));
-    layer.out = register_parameter(p + "out", torch::empty({d, d}));
-    layer.mlp_norm = register_parameter(p + "mlp_norm", torch::ones({d}));
-    layer.gate_up = register_parameter(p + "gate_up", torch::empty({2 * f, d}));
-    layer.down = register_parameter(p + "down", torch::empty({d, f}));
+    layer.attn_norm = add_weight(p + "attn_norm.weight", torch::ones({d}));
+    layer.qkv = add_weight(p + "qkv.weight", torch::empty({3 * d, d}));
+    layer.out = add_weight(p + "out.weight", torch::empty({d, d}));
+    layer.mlp_norm = add_weight(p + "mlp_norm.weight", torch::ones({d}));
+    layer.gate_up = add_weight(p + "gate_up.weight", torch::empty({2 * f, d}));
+    layer.down = add_weight(p + "down.weight", torch::empty({d, f}));
     layers_.push_back(layer);
   }
-  final_norm_ = register_parameter("final_norm", torch::ones({d}));
-  head_ = register_parameter("head", torch::empty({v, d}));
+  final_norm_ = add_weight("final_norm.weight", torch::ones({d}));
+  head_ = add_weight("head.weight", torch::empty({v, d}));
 
   auto [cos, sin] = rotary_tables(config.head_dim(), config.max_seq_len, config.rope_theta);
   rope_cos_ = register_buffer("rope_cos", cos);
   rope_sin_ = register_buffer("rope_sin", sin);
 }
 
-std::vector<std::pair<std::string, torch::Tensor>> TransformerImpl::named_weights() const {
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  out.emplace_back("embedding.weight", embedding_);
-  for (size_t l = 0; l < layers_.size(); ++l) {
-    std::string p = "layers." + std::to_string(l) + ".";
-    out.emplace_back(p + "attn_norm.weight", layers_[l].attn_norm);
-    out.emplace_back(p + "qkv.weight", layers_[l].qkv);
-    out.emplace_back(p + "out.weight", layers_[l].out);
-    out.emplace_back(p + "mlp_norm.weight", layers_[l].mlp_norm);
-    out.emplace_back(p + "gate_up.weight", layers_[l].gate_up);
-    out.emplace_back(p + "down.weight", layers_[l].down);
-  }
-  out.emplace_back("final_norm.weight", final_norm_);
-  out.emplace_back("head.weight", head_);
-  return out;
+torch::Tensor TransformerImpl::add_weight(const std::string& name, torch::Tensor initial) {
+  std::string registered = name;
+  std::replace(registered.begin(), registered.end(), '.', '_');
+  torch::Tensor w = register_parameter(registered, std::move(initial));
+  weights_.emplace_back(name, w);
+  return w;
 }
 
 torch::Tensor TransformerImpl::forward(const torch::Tensor& tokens, const torch::Tensor& positions,

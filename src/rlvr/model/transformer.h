@@ -51,8 +51,9 @@ class TransformerImpl : public torch::nn::Module {
                         const torch::Tensor& attention_bias = {}, KVCache* cache = nullptr);
 
   const ModelConfig& config() const { return config_; }
-  // Parameters in a fixed order with stable names ("layers.0.qkv.weight", ...).
-  std::vector<std::pair<std::string, torch::Tensor>> named_weights() const;
+  // Parameters in a fixed order under the names checkpoints save
+  // ("embedding.weight", "layers.0.qkv.weight", ...).
+  std::vector<std::pair<std::string, torch::Tensor>> named_weights() const { return weights_; }
 
  private:
   // One new token per row with a cache, no autograd: the whole step in a few
@@ -62,11 +63,16 @@ class TransformerImpl : public torch::nn::Module {
   torch::Tensor decode_step(const torch::Tensor& tokens, const torch::Tensor& positions,
                             const torch::Tensor& attention_bias, KVCache& cache);
 
-  struct Layer {
+  // Each parameter has one name, its checkpoint name; libtorch's own registry
+  // takes no dots, so there it is spelt with '_' ("layers_0_qkv_weight").
+  torch::Tensor add_weight(const std::string& name, torch::Tensor initial);
+
+  struct Layer {  // "layers.<l>.<member>.weight"
     torch::Tensor attn_norm, qkv, out, mlp_norm, gate_up, down;
   };
   ModelConfig config_;
-  torch::Tensor embedding_, final_norm_, head_;
+  std::vector<std::pair<std::string, torch::Tensor>> weights_;  // in registration order
+  torch::Tensor embedding_, final_norm_, head_;                 // "embedding.weight", ...
   std::vector<Layer> layers_;
   torch::Tensor rope_cos_, rope_sin_;  // [max_seq_len, Dh/2]
 };

@@ -161,7 +161,7 @@ torch::Tensor ValueModel::values(const std::vector<std::vector<int>>& prompts,
   return (torch::matmul(r.logits, head_weight) + head_bias) * r.mask;
 }
 
-std::vector<std::pair<std::string, torch::Tensor>> ValueModel::named_parameters() const {
+std::vector<std::pair<std::string, torch::Tensor>> ValueModel::named_weights() const {
   std::vector<std::pair<std::string, torch::Tensor>> out;
   for (auto& [name, t] : trunk->named_weights()) out.emplace_back("trunk." + name, t);
   out.emplace_back("value_head.weight", head_weight);

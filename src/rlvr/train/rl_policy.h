@@ -41,7 +41,7 @@ struct ValueModel {
   torch::Tensor values(const std::vector<std::vector<int>>& prompts,
                        const std::vector<std::vector<int>>& completions);
   // trunk weights as "trunk.<name>", then "value_head.weight", "value_head.bias".
-  std::vector<std::pair<std::string, torch::Tensor>> named_parameters() const;
+  std::vector<std::pair<std::string, torch::Tensor>> named_weights() const;
 };
 
 // A fresh model with the same config and a copy of `source`'s weights.

@@ -80,7 +80,7 @@ RlTrainer::RlTrainer(const RlConfig& config, const model::LoadedModel& base,
   policy_opt_ = std::make_unique<model::AdamW>(policy_->named_weights(), adamw_options(config_));
   if (estimator.needs_values) {
     value_ = std::make_unique<ValueModel>(make_value_model(base.model));
-    value_opt_ = std::make_unique<model::AdamW>(value_->named_parameters(), adamw_options(config_));
+    value_opt_ = std::make_unique<model::AdamW>(value_->named_weights(), adamw_options(config_));
   }
 }
 
@@ -346,7 +346,7 @@ void RlTrainer::save_state(const std::filesystem::path& file) const {
   for (auto& [name, t] : policy_->named_weights()) tensors.emplace_back("policy." + name, t.detach());
   for (auto& [name, t] : policy_opt_->state()) tensors.emplace_back("policy_opt." + name, t);
   if (value_) {
-    for (auto& [name, t] : value_->named_parameters()) tensors.emplace_back("value." + name, t.detach());
+    for (auto& [name, t] : value_->named_weights()) tensors.emplace_back("value." + name, t.detach());
     for (auto& [name, t] : value_opt_->state()) tensors.emplace_back("value_opt." + name, t);
   }
   std::map<std::string, std::string> meta;
@@ -374,7 +374,7 @@ void RlTrainer::load_state(const std::filesystem::path& file) {
     model::load_into(f, policy_->named_weights(), src, "policy.", true);
     model::load_into(f, policy_opt_->state_targets(), src, "policy_opt.", true);
     if (value_) {
-      model::load_into(f, value_->named_parameters(), src, "value.", true);
+      model::load_into(f, value_->named_weights(), src, "value.", true);
       model::load_into(f, value_opt_->state_targets(), src, "value_opt.", true);
     }
   }
