@@ -92,3 +92,9 @@ TEST(StudyConfig, PerTaskDifficultyNamesAnUnknownTaskOrBadValue) {
   EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\ndifficulty = \"hard\"\n"),
             "cfg.toml:3: field 'study.difficulty': expected an integer");
 }
+
+TEST(StudyConfig, UnknownAlgorithmNamesLineAndTheKnownOnes) {
+  std::string e = error_of("[study]\ntasks = [\"a\"]\n[rl]\nalgorithms = [\"grpo\",\n  \"gpro\"]\n");
+  EXPECT_EQ(e.substr(0, e.find(';')), "cfg.toml:5: field 'rl.algorithms': unknown algorithm \"gpro\"") << e;
+  EXPECT_NE(e.find("dr_grpo"), std::string::npos) << e;  // the presets' table lists the names
+}

@@ -4,8 +4,10 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include "rlvr/train/rl_config.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
 
@@ -131,6 +133,16 @@ StudyConfig parse_study_config(std::string_view text, const std::string& file_na
   });
   section("rl", [&](TableReader& r) {
     r.read("algorithms", config.rl.algorithms);
+    // Named by the presets' table, checked here so that a misspelt name stops
+    // the study before any stage runs.
+    if (const toml::node* list = r.node("algorithms")) {
+      const std::vector<std::string> known = train::rl_preset_names();
+      for (const toml::node& item : *list->as_array())
+        if (std::find(known.begin(), known.end(), *item.value<std::string>()) == known.end())
+          r.fail(item, "algorithms",
+                 fmt::format("unknown algorithm \"{}\"; known: {}", *item.value<std::string>(),
+                             fmt::join(known, ", ")));
+    }
     r.read("steps", config.rl.steps);
     r.read("set", config.rl.set);
   });

@@ -5,31 +5,98 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <optional>
+#include <span>
 #include <variant>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
+#include "rlvr/train/rl_advantages.h"
 #include "rlvr/util/error.h"
 
 namespace rlvr::train {
 
 namespace {
 
-using FieldPtr = std::variant<int64_t*, uint64_t*, double*, bool*, std::string*>;
+// The names of each closed set of options: the one list that parsing,
+// printing, validation and the option descriptions read.
+template <typename E>
+struct Choice {
+  E value;
+  std::string_view name;
+};
+
+constexpr Choice<KlMode> kKlModes[] = {
+    {KlMode::kNone, "none"}, {KlMode::kReward, "reward"}, {KlMode::kLoss, "loss"}};
+constexpr Choice<KlEstimator> kKlEstimators[] = {
+    {KlEstimator::kK1, "k1"}, {KlEstimator::kK2, "k2"}, {KlEstimator::kK3, "k3"}};
+constexpr Choice<LossAggregation> kLossAggregations[] = {
+    {LossAggregation::kTokenMean, "token-mean"},
+    {LossAggregation::kSeqMeanTokenSum, "seq-mean-token-sum"},
+    {LossAggregation::kSeqMeanTokenMean, "seq-mean-token-mean"},
+    {LossAggregation::kSeqMeanTokenSumNorm, "seq-mean-token-sum-norm"},
+};
+
+std::span<const Choice<KlMode>> choices(KlMode) { return kKlModes; }
+std::span<const Choice<KlEstimator>> choices(KlEstimator) { return kKlEstimators; }
+std::span<const Choice<LossAggregation>> choices(LossAggregation) { return kLossAggregations; }
+
+template <typename E>
+std::vector<std::string> choice_names() {
+  std::vector<std::string> names;
+  for (const auto& c : choices(E{})) names.emplace_back(c.name);
+  return names;
+}
+
+template <typename E>
+std::optional<E> find_choice(std::string_view name) {
+  for (const auto& c : choices(E{}))
+    if (c.name == name) return c.value;
+  return std::nullopt;
+}
+
+template <typename E>
+std::string_view choice_name(E value) {
+  for (const auto& c : choices(E{}))
+    if (c.value == value) return c.name;
+  throw Error("an option holds a value outside its set");
+}
+
+template <typename E>
+E parse_choice(std::string_view name, const char* what) {
+  if (std::optional<E> value = find_choice<E>(name)) return *value;
+  throw Error(fmt::format("unknown {} \"{}\"; known: {}", what, name, fmt::join(choice_names<E>(), ", ")));
+}
+
+std::vector<std::string> estimator_names() {
+  std::vector<std::string> names;
+  for (const AdvantageEstimator& e : advantage_estimators()) names.push_back(e.name);
+  return names;
+}
+
+using FieldPtr =
+    std::variant<int64_t*, uint64_t*, double*, bool*, std::string*, KlMode*, KlEstimator*, LossAggregation*>;
 
 struct Field {
   const char* key;
-  const char* description;
+  std::string description;
   std::function<FieldPtr(RlConfig&)> get;
+  std::vector<std::string> names{};  // the accepted names of a named option (empty: any value)
 };
+
+// "a | b | c", then what the option means.
+std::string name_list(const std::vector<std::string>& names, std::string_view meaning) {
+  return fmt::format("{}{}{}", fmt::join(names, " | "), meaning.empty() ? "" : ": ", meaning);
+}
 
 // One row per option: the single place that maps a key to its member.
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = {
-      {"advantage.estimator", "gae | grpo | rloo | reinforce_pp | reinforce_pp_baseline | remax",
-       [](RlConfig& c) -> FieldPtr { return &c.advantage.estimator; }},
+      {"advantage.estimator", name_list(estimator_names(), "advantage estimator (rl_advantages.h)"),
+       [](RlConfig& c) -> FieldPtr { return &c.advantage.estimator; }, estimator_names()},
       {"advantage.gamma", "discount of GAE and of REINFORCE++'s return-to-go",
        [](RlConfig& c) -> FieldPtr { return &c.advantage.gamma; }},
       {"advantage.lambda", "GAE lambda", [](RlConfig& c) -> FieldPtr { return &c.advantage.lambda; }},
@@ -71,28 +138,25 @@ const std::vector<Field>& fields() {
        [](RlConfig& c) -> FieldPtr { return &c.loss.clip_high; }},
       {"loss.dual_clip_c", "dual clip: for A < 0 the loss is at most -c * A (> 1)",
        [](RlConfig& c) -> FieldPtr { return &c.loss.dual_clip_c; }},
-      {"loss.agg_mode",
-       "token-mean | seq-mean-token-sum | seq-mean-token-mean | seq-mean-token-sum-norm",
-       [](RlConfig& c) -> FieldPtr { return &c.loss.agg_mode; }},
+      {"loss.agg_mode", name_list(choice_names<LossAggregation>(), "how token losses make one number"),
+       [](RlConfig& c) -> FieldPtr { return &c.loss.agg_mode; }, choice_names<LossAggregation>()},
       {"loss.norm_length", "divisor of seq-mean-token-sum-norm (0: rollout.max_response_tokens)",
        [](RlConfig& c) -> FieldPtr { return &c.loss.norm_length; }},
       {"loss.entropy_coef", "entropy bonus: loss -= coef * entropy",
        [](RlConfig& c) -> FieldPtr { return &c.loss.entropy_coef; }},
-      {"kl.mode", "none | reward (per-token penalty in the reward) | loss (added loss term)",
-       [](RlConfig& c) -> FieldPtr { return &c.kl.mode; }},
-      {"kl.estimator", "k1 | k2 | k3 with d = logp - logp_ref",
-       [](RlConfig& c) -> FieldPtr { return &c.kl.estimator; }},
+      {"kl.mode",
+       name_list(choice_names<KlMode>(), "KL to the reference as a per-token reward penalty or a loss term"),
+       [](RlConfig& c) -> FieldPtr { return &c.kl.mode; }, choice_names<KlMode>()},
+      {"kl.estimator", name_list(choice_names<KlEstimator>(), "KL estimator with d = logp - logp_ref"),
+       [](RlConfig& c) -> FieldPtr { return &c.kl.estimator; }, choice_names<KlEstimator>()},
       {"kl.coef", "KL coefficient (beta)", [](RlConfig& c) -> FieldPtr { return &c.kl.coef; }},
-      {"value.clip", "value clip: V within V_old +- clip",
-       [](RlConfig& c) -> FieldPtr { return &c.value.clip; }},
+      {"value.clip", "value clip: V within V_old +- clip", [](RlConfig& c) -> FieldPtr { return &c.value.clip; }},
       {"value.coef", "weight of the value loss", [](RlConfig& c) -> FieldPtr { return &c.value.coef; }},
-      {"value.lr", "learning rate of the value head",
-       [](RlConfig& c) -> FieldPtr { return &c.value.lr; }},
+      {"value.lr", "learning rate of the value head", [](RlConfig& c) -> FieldPtr { return &c.value.lr; }},
       {"optim.lr", "policy learning rate (AdamW)", [](RlConfig& c) -> FieldPtr { return &c.optim.lr; }},
       {"optim.beta1", "AdamW beta1", [](RlConfig& c) -> FieldPtr { return &c.optim.beta1; }},
       {"optim.beta2", "AdamW beta2", [](RlConfig& c) -> FieldPtr { return &c.optim.beta2; }},
-      {"optim.weight_decay", "AdamW weight decay",
-       [](RlConfig& c) -> FieldPtr { return &c.optim.weight_decay; }},
+      {"optim.weight_decay", "AdamW weight decay", [](RlConfig& c) -> FieldPtr { return &c.optim.weight_decay; }},
       {"optim.warmup_steps", "RL steps of linear learning-rate warm-up",
        [](RlConfig& c) -> FieldPtr { return &c.optim.warmup_steps; }},
       {"optim.grad_clip", "global gradient-norm clip (0: off)",
@@ -135,7 +199,7 @@ const char* type_name(const FieldPtr& p) {
         using T = std::remove_pointer_t<decltype(ptr)>;
         if constexpr (std::is_same_v<T, bool>) return "bool";
         else if constexpr (std::is_same_v<T, double>) return "float";
-        else if constexpr (std::is_same_v<T, std::string>) return "string";
+        else if constexpr (std::is_same_v<T, std::string> || std::is_enum_v<T>) return "string";
         else return "int";
       },
       p);
@@ -167,7 +231,39 @@ std::string known_keys() {
   return all;
 }
 
+std::string one_of_problem(const std::vector<std::string>& names, std::string_view got) {
+  return fmt::format("expected one of {}, got \"{}\"", fmt::join(names, ", "), got);
+}
+
+bool is_one_of(const std::vector<std::string>& names, std::string_view value) {
+  return std::find(names.begin(), names.end(), value) != names.end();
+}
+
+// An option's value as text ("loss", "0.28", "true").
+std::string value_text(const FieldPtr& ptr) {
+  return std::visit(
+      [](auto* p) -> std::string {
+        using T = std::remove_pointer_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, bool>) return *p ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::string>) return *p;
+        else if constexpr (std::is_enum_v<T>) return std::string(choice_name(*p));
+        else if constexpr (std::is_same_v<T, double>) return fmt::format("{}", *p);
+        else return std::to_string(*p);
+      },
+      ptr);
+}
+
 }  // namespace
+
+std::string_view option_name(KlMode mode) { return choice_name(mode); }
+std::string_view option_name(KlEstimator estimator) { return choice_name(estimator); }
+std::string_view option_name(LossAggregation mode) { return choice_name(mode); }
+
+KlMode parse_kl_mode(std::string_view name) { return parse_choice<KlMode>(name, "KL mode"); }
+KlEstimator parse_kl_estimator(std::string_view name) { return parse_choice<KlEstimator>(name, "KL estimator"); }
+LossAggregation parse_loss_aggregation(std::string_view name) {
+  return parse_choice<LossAggregation>(name, "loss aggregation");
+}
 
 int64_t RlConfig::resolved_norm_length() const {
   return loss.norm_length > 0 ? loss.norm_length : rollout.max_response_tokens;
@@ -186,6 +282,7 @@ int64_t RlConfig::resolved_overlong_buffer() const {
 static std::string try_set_option(RlConfig& config, const std::string& key, const std::string& text) {
   const Field* field = find_field(key);
   if (!field) return "unknown option; known options: " + known_keys();
+  if (!field->names.empty() && !is_one_of(field->names, text)) return one_of_problem(field->names, text);
   FieldPtr ptr = field->get(config);
   bool ok = std::visit(
       [&](auto* p) -> bool {
@@ -198,6 +295,9 @@ static std::string try_set_option(RlConfig& config, const std::string& key, cons
           return parse_double(text, *p);
         } else if constexpr (std::is_same_v<T, std::string>) {
           *p = text;
+          return true;
+        } else if constexpr (std::is_enum_v<T>) {
+          *p = *find_choice<T>(text);  // a name of the set, checked above
           return true;
         } else {
           return parse_int(text, *p);
@@ -226,15 +326,7 @@ std::string rl_option_value(const RlConfig& config_in, std::string_view key) {
   RlConfig config = config_in;
   const Field* field = find_field(key);
   if (!field) throw InputError("option", 0, std::string(key), "unknown option");
-  return std::visit(
-      [](auto* p) -> std::string {
-        using T = std::remove_pointer_t<decltype(p)>;
-        if constexpr (std::is_same_v<T, bool>) return *p ? "true" : "false";
-        else if constexpr (std::is_same_v<T, std::string>) return *p;
-        else if constexpr (std::is_same_v<T, double>) return fmt::format("{}", *p);
-        else return std::to_string(*p);
-      },
-      field->get(config));
+  return value_text(field->get(config));
 }
 
 std::vector<RlOptionKey> rl_option_keys() {
@@ -249,7 +341,13 @@ std::string rl_config_json(const RlConfig& config_in) {
   nlohmann::ordered_json j;
   j["algorithm"] = config.algorithm;
   for (const Field& f : fields())
-    std::visit([&](auto* p) { j[f.key] = *p; }, f.get(config));
+    std::visit(
+        [&](auto* p) {
+          if constexpr (std::is_enum_v<std::remove_pointer_t<decltype(p)>>)
+            j[f.key] = std::string(choice_name(*p));
+          else j[f.key] = *p;
+        },
+        f.get(config));
   return j.dump();
 }
 
@@ -295,19 +393,12 @@ void validate(const RlConfig& c) {
   auto fail = [](const char* key, const std::string& problem) {
     throw InputError("config", 0, key, problem);
   };
-  auto one_of = [&](const char* key, const std::string& v, std::initializer_list<const char*> ok) {
-    for (const char* o : ok)
-      if (v == o) return;
-    std::string list;
-    for (const char* o : ok) list += std::string(list.empty() ? "" : ", ") + o;
-    fail(key, fmt::format("expected one of {}, got \"{}\"", list, v));
-  };
-  one_of("advantage.estimator", c.advantage.estimator,
-         {"gae", "grpo", "rloo", "reinforce_pp", "reinforce_pp_baseline", "remax"});
-  one_of("loss.agg_mode", c.loss.agg_mode,
-         {"token-mean", "seq-mean-token-sum", "seq-mean-token-mean", "seq-mean-token-sum-norm"});
-  one_of("kl.mode", c.kl.mode, {"none", "reward", "loss"});
-  one_of("kl.estimator", c.kl.estimator, {"k1", "k2", "k3"});
+  // The closed sets (kl.mode, ...) are enums, checked when they were set;
+  // names of registries are checked against the registries.
+  if (std::vector<std::string> names = rl_preset_names(); !is_one_of(names, c.algorithm))
+    fail("algorithm", one_of_problem(names, c.algorithm));
+  if (std::vector<std::string> names = estimator_names(); !is_one_of(names, c.advantage.estimator))
+    fail("advantage.estimator", one_of_problem(names, c.advantage.estimator));
   if (c.rollout.prompts_per_step < 1) fail("rollout.prompts_per_step", "expected >= 1");
   if (c.rollout.group_size < 1) fail("rollout.group_size", "expected >= 1");
   if (c.rollout.max_response_tokens < 1) fail("rollout.max_response_tokens", "expected >= 1");

@@ -16,12 +16,37 @@
 
 namespace rlvr::train {
 
+// The closed sets among the options. Their names are parsed once, when an
+// option is set (so a wrong name is reported with its file, line and key);
+// the trainer compares values, never text.
+enum class KlMode {
+  kNone,    // "none": no KL to the reference policy
+  kReward,  // "reward": a per-token penalty in the reward
+  kLoss,    // "loss": a term added to the loss
+};
+enum class KlEstimator { kK1, kK2, kK3 };  // "k1", "k2", "k3" (rl_losses.h)
+enum class LossAggregation {
+  kTokenMean,            // "token-mean": mean over every response token of the batch
+  kSeqMeanTokenSum,      // "seq-mean-token-sum": mean over rows of each row's token sum
+  kSeqMeanTokenMean,     // "seq-mean-token-mean": mean over rows of each row's token mean
+  kSeqMeanTokenSumNorm,  // "seq-mean-token-sum-norm": sum over rows of token sums / a
+                         // constant length (Dr. GRPO)
+};
+
+std::string_view option_name(KlMode mode);
+std::string_view option_name(KlEstimator estimator);
+std::string_view option_name(LossAggregation mode);
+// Throw rlvr::Error naming the known names.
+KlMode parse_kl_mode(std::string_view name);
+KlEstimator parse_kl_estimator(std::string_view name);
+LossAggregation parse_loss_aggregation(std::string_view name);
+
 struct RlConfig {
   std::string algorithm = "grpo";  // preset name, recorded for provenance only
 
   // Advantage estimation (rl_advantages.h).
   struct Advantage {
-    std::string estimator = "grpo";  // gae, grpo, rloo, reinforce_pp, reinforce_pp_baseline, remax
+    std::string estimator = "grpo";  // a registered estimator (advantage_estimators())
     double gamma = 1.0;              // discount (GAE, REINFORCE++ return-to-go)
     double lambda = 1.0;             // GAE lambda
     double eps = 1e-6;               // GRPO: A = (s - mean) / (std + eps)
@@ -64,16 +89,15 @@ struct RlConfig {
     double clip_low = 0.2;       // ratio clipped below at 1 - clip_low
     double clip_high = 0.2;      // ... and above at 1 + clip_high (DAPO: 0.28)
     double dual_clip_c = 3.0;    // for A < 0 the loss is at most -c * A
-    std::string agg_mode = "token-mean";  // token-mean, seq-mean-token-sum,
-                                          // seq-mean-token-mean, seq-mean-token-sum-norm
+    LossAggregation agg_mode = LossAggregation::kTokenMean;
     int64_t norm_length = 0;     // divisor of seq-mean-token-sum-norm; 0 = max_response_tokens
     double entropy_coef = 0.0;   // loss -= entropy_coef * entropy
   } loss;
 
   // KL to the reference (initial) policy.
   struct Kl {
-    std::string mode = "none";    // none, reward (per-token penalty), loss (added term)
-    std::string estimator = "k1"; // k1, k2, k3
+    KlMode mode = KlMode::kNone;
+    KlEstimator estimator = KlEstimator::kK1;
     double coef = 0.001;
   } kl;
 
@@ -122,10 +146,10 @@ struct RlConfig {
   int64_t resolved_overlong_buffer() const;
 };
 
-// The preset of a named algorithm: ppo, grpo, dr_grpo, rloo, reinforce_pp,
-// reinforce_pp_baseline, remax, dapo. Throws rlvr::Error naming the known ones.
+// The preset of a named algorithm (rl_presets.cpp holds the table: ppo, grpo,
+// dr_grpo, rloo, ...). Throws rlvr::Error naming the known ones.
 RlConfig rl_preset(std::string_view algorithm);
-std::vector<std::string> rl_preset_names();
+std::vector<std::string> rl_preset_names();  // in the table's order
 
 // Sets one option from text ("kl.mode", "loss"); throws rlvr::InputError naming
 // `source` (e.g. "--set" or a config file) with the key and the expected type.
@@ -138,12 +162,13 @@ void apply_rl_assignment(RlConfig& config, std::string_view assignment);
 // top-level `algorithm = "..."` starts from that preset before the other keys.
 void apply_rl_config_file(RlConfig& config, const std::filesystem::path& path);
 
-// Checks value ranges and names; throws rlvr::InputError naming the key.
+// Checks value ranges, the preset name and the estimator name (against the
+// registry); throws rlvr::InputError naming the key.
 void validate(const RlConfig& config);
 
 struct RlOptionKey {
   std::string key;
-  std::string type;         // "int", "float", "bool", "string"
+  std::string type;         // "int", "float", "bool", "string" (names, too)
   std::string description;
 };
 std::vector<RlOptionKey> rl_option_keys();

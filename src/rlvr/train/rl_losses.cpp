@@ -1,22 +1,9 @@
 #include "rlvr/train/rl_losses.h"
 
-#include <fmt/format.h>
-
 #include "rlvr/train/rl_masked.h"
 #include "rlvr/util/error.h"
 
 namespace rlvr::train {
-
-LossAggregation parse_loss_aggregation(std::string_view name) {
-  if (name == "token-mean") return LossAggregation::kTokenMean;
-  if (name == "seq-mean-token-sum") return LossAggregation::kSeqMeanTokenSum;
-  if (name == "seq-mean-token-mean") return LossAggregation::kSeqMeanTokenMean;
-  if (name == "seq-mean-token-sum-norm") return LossAggregation::kSeqMeanTokenSumNorm;
-  throw Error(fmt::format(
-      "unknown loss aggregation \"{}\"; known: token-mean, seq-mean-token-sum, "
-      "seq-mean-token-mean, seq-mean-token-sum-norm",
-      name));
-}
 
 at::Tensor aggregate_loss(const at::Tensor& loss, const at::Tensor& mask, LossAggregation mode,
                           double norm_length) {
@@ -34,13 +21,6 @@ at::Tensor aggregate_loss(const at::Tensor& loss, const at::Tensor& mask, LossAg
       return (loss * m).sum() / norm_length;
   }
   throw Error("unreachable loss aggregation");
-}
-
-KlEstimator parse_kl_estimator(std::string_view name) {
-  if (name == "k1") return KlEstimator::kK1;
-  if (name == "k2") return KlEstimator::kK2;
-  if (name == "k3") return KlEstimator::kK3;
-  throw Error(fmt::format("unknown KL estimator \"{}\"; known: k1, k2, k3", name));
 }
 
 at::Tensor kl_estimate(const at::Tensor& logp, const at::Tensor& ref_logp, KlEstimator estimator) {

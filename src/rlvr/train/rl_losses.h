@@ -5,29 +5,17 @@
 // log-probs (and values) only.
 #pragma once
 
-#include <string_view>
-
 #include <ATen/core/Tensor.h>
 
-namespace rlvr::train {
+#include "rlvr/train/rl_config.h"  // LossAggregation, KlEstimator
 
-enum class LossAggregation {
-  kTokenMean,             // mean over every response token of the batch
-  kSeqMeanTokenSum,       // mean over rows of each row's token sum
-  kSeqMeanTokenMean,      // mean over rows of each row's token mean
-  kSeqMeanTokenSumNorm,   // sum over rows of token sums / a constant length (Dr. GRPO)
-};
-// "token-mean", ...; throws rlvr::Error on an unknown name.
-LossAggregation parse_loss_aggregation(std::string_view name);
+namespace rlvr::train {
 
 // Aggregates a [B, T] loss over the masked tokens. `norm_length` is the
 // constant divisor of kSeqMeanTokenSumNorm (verl uses the padded length T;
 // pass the configured maximum response length to keep it constant).
 at::Tensor aggregate_loss(const at::Tensor& loss, const at::Tensor& mask, LossAggregation mode,
                           double norm_length);
-
-enum class KlEstimator { kK1, kK2, kK3 };
-KlEstimator parse_kl_estimator(std::string_view name);
 
 // Per-token KL estimate with d = logp - logp_ref (verl kl_penalty):
 // k1 = d, k2 = d^2 / 2, k3 = exp(-d) + d - 1 with -d clamped to [-20, 20]

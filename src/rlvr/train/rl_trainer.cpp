@@ -171,7 +171,7 @@ Metrics RlTrainer::step() {
   std::vector<std::vector<int>> prompts = batch.row_prompts();
   const auto& completions = batch.completions;
   torch::Tensor old_logp, ref_logp, mask, old_values;
-  const bool need_ref = c.kl.mode != "none";
+  const bool need_ref = c.kl.mode != KlMode::kNone;
   {
     torch::NoGradGuard no_grad;
     if (c.rollout.recompute_logprobs) {
@@ -188,9 +188,9 @@ Metrics RlTrainer::step() {
 
   // 3. Token rewards and advantages.
   auto t2 = std::chrono::steady_clock::now();
-  KlEstimator kl_est = parse_kl_estimator(c.kl.estimator);
+  const KlEstimator kl_est = c.kl.estimator;
   torch::Tensor token_rewards = token_level_scores(batch.scores, mask);
-  if (c.kl.mode == "reward")
+  if (c.kl.mode == KlMode::kReward)
     token_rewards = apply_kl_in_reward(token_rewards, old_logp, ref_logp, mask, kl_est, c.kl.coef);
   AdvantageInputs in;
   in.token_rewards = token_rewards;
@@ -209,7 +209,7 @@ Metrics RlTrainer::step() {
   if (need_ref) m.emplace_back("kl_ref", masked_mean(old_logp - ref_logp, mask).item<double>());
 
   // 4. Epochs x mini-batches of updates.
-  LossAggregation agg = parse_loss_aggregation(c.loss.agg_mode);
+  const LossAggregation agg = c.loss.agg_mode;
   const double norm_length = static_cast<double>(c.resolved_norm_length());
   ClipOptions clip{c.loss.clip_low, c.loss.clip_high, c.loss.dual_clip_c};
   const double max_norm = c.optim.grad_clip > 0 ? c.optim.grad_clip : std::numeric_limits<double>::infinity();
@@ -243,7 +243,7 @@ Metrics RlTrainer::step() {
       PolicyLoss pg = clipped_policy_loss(cur.logprobs, take(old_logp, row_index, width), sub_adv, sub_mask,
                                           clip, agg, norm_length);
       torch::Tensor loss = pg.loss;
-      if (c.kl.mode == "loss") {
+      if (c.kl.mode == KlMode::kLoss) {
         torch::Tensor kl = aggregate_loss(kl_estimate(cur.logprobs, take(ref_logp, row_index, width), kl_est),
                                           sub_mask, agg, norm_length);
         sum_kl += kl.item<double>();
