@@ -81,3 +81,14 @@ TEST(PassAtK, MatrixIsRowMajorAndThreadIndependent) {
   EXPECT_DOUBLE_EQ(one[1 * 3 + 2], pass_at_k(10, 3, 4));
   EXPECT_EQ(one[2 * 3 + 0], 0.0);
 }
+
+TEST(PassAtK, DefaultKsArePowersOfTwoAndN) {
+  using rlvr::metrics::default_ks;
+  using Ks = std::vector<int64_t>;
+  EXPECT_EQ(default_ks(0), Ks{});
+  EXPECT_EQ(default_ks(1), Ks{1});
+  EXPECT_EQ(default_ks(2), Ks({1, 2}));
+  EXPECT_EQ(default_ks(6), Ks({1, 2, 4, 6}));
+  EXPECT_EQ(default_ks(8), Ks({1, 2, 4, 8}));
+  EXPECT_EQ(default_ks(100), Ks({1, 2, 4, 8, 16, 32, 64, 100}));
+}

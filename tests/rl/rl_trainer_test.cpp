@@ -158,6 +158,32 @@ TEST_P(EveryAlgorithm, RaisesRewardAndHeldOutPassAt1) {
   EXPECT_GT(last_reward, first_reward);
 }
 
+// Held-out pass@k is reported for k = 1, 2, 4, .., n and n itself, never
+// falls as k grows, and pass@1 is the share of correct samples (the reward,
+// with no shaping on at these lengths).
+TEST(Evaluate, ReportsPassAtKForPowersOfTwoAndN) {
+  RlConfig c = small_rl_config("grpo");
+  c.eval.problems = 12;
+  c.eval.samples = 6;
+  RlTrainer trainer(c, tiny_base(), tasks::family(kTask));
+  Metrics m = trainer.evaluate();
+  std::vector<std::string> keys;
+  std::vector<double> values;
+  for (const auto& [name, value] : m) {
+    if (!name.starts_with("pass@")) continue;
+    keys.push_back(name);
+    values.push_back(value);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"pass@1", "pass@2", "pass@4", "pass@6"}));
+  for (size_t i = 0; i < values.size(); ++i) {
+    EXPECT_GE(values[i], 0.0);
+    EXPECT_LE(values[i], 1.0);
+    if (i > 0) EXPECT_GE(values[i], values[i - 1]) << keys[i];
+  }
+  EXPECT_NEAR(metric(m, "pass@1"), metric(m, "reward"), 1e-12);
+  EXPECT_GT(metric(m, "pass@6"), metric(m, "pass@1"));  // the tiny model is right only part of the time
+}
+
 INSTANTIATE_TEST_SUITE_P(Rl, EveryAlgorithm,
                          ::testing::Values("ppo", "grpo", "dr_grpo", "rloo", "reinforce_pp",
                                            "reinforce_pp_baseline", "remax", "dapo"),

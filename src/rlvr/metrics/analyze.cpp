@@ -7,12 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "rlvr/util/parallel.h"
 #include "rlvr/metrics/bootstrap.h"
 #include "rlvr/metrics/boundary.h"
 #include "rlvr/metrics/pass_at_k.h"
 #include "rlvr/metrics/random.h"
 #include "rlvr/util/error.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/util/progress.h"
 #include "rlvr/util/seed.h"
 
@@ -51,13 +51,6 @@ bool natural_less(const std::string& a, const std::string& b) {
     if (ta != tb) return ta < tb;
   }
   return a < b;
-}
-
-std::vector<int64_t> default_ks(int64_t n_min) {
-  std::vector<int64_t> ks;
-  for (int64_t k = 1; k <= n_min; k *= 2) ks.push_back(k);
-  if (n_min >= 1 && ks.back() != n_min) ks.push_back(n_min);
-  return ks;
 }
 
 Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOptions& options) {

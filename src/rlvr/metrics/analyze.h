@@ -41,9 +41,6 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
 Analysis analyze_files(const std::vector<std::pair<std::string, std::vector<std::filesystem::path>>>& models,
                        const data::ReadOptions& read, const AnalysisOptions& options);
 
-// Powers of two up to n_min, and n_min itself when it is not one.
-std::vector<int64_t> default_ks(int64_t n_min);
-
 // Orders problem ids as people expect: integers numerically, before others.
 bool natural_less(const std::string& a, const std::string& b);
 

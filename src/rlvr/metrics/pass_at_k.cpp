@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "rlvr/util/parallel.h"
 #include "rlvr/util/error.h"
+#include "rlvr/util/parallel.h"
 
 namespace rlvr::metrics {
 
@@ -34,6 +34,13 @@ double pass_at_k(int64_t n, int64_t c, int64_t k) {
   return -std::expm1(log_ratio);
 }
 
+std::vector<int64_t> default_ks(int64_t n) {
+  std::vector<int64_t> ks;
+  for (int64_t k = 1; k <= n; k *= 2) ks.push_back(k);
+  if (n >= 1 && ks.back() != n) ks.push_back(n);
+  return ks;
+}
+
 std::vector<double> pass_at_k_matrix(std::span<const int64_t> n, std::span<const int64_t> c,
                                      std::span<const int64_t> ks, int threads) {
   // Rows depend only on (n, c), and runs rarely have more than a few thousand
@@ -46,7 +53,8 @@ std::vector<double> pass_at_k_matrix(std::span<const int64_t> n, std::span<const
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   std::vector<double> rows(pairs.size() * width);
   parallel_for(static_cast<int64_t>(pairs.size()), threads, [&](int64_t r) {
-    for (size_t j = 0; j < width; ++j) rows[static_cast<size_t>(r) * width + j] = pass_at_k(pairs[r].first, pairs[r].second, ks[j]);
+    for (size_t j = 0; j < width; ++j)
+      rows[static_cast<size_t>(r) * width + j] = pass_at_k(pairs[r].first, pairs[r].second, ks[j]);
   });
   std::vector<double> out(n.size() * width);
   for (size_t p = 0; p < n.size(); ++p) {

@@ -17,6 +17,10 @@ namespace rlvr::metrics {
 // Requires 0 <= c <= n and 1 <= k <= n; throws rlvr::Error otherwise.
 double pass_at_k(int64_t n, int64_t c, int64_t k);
 
+// The k reported for n samples: powers of two up to n, and n itself when it
+// is not one (1, 2, 4, 6 for n = 6). Empty for n < 1.
+std::vector<int64_t> default_ks(int64_t n);
+
 // Per-problem counts as two parallel arrays; returns the row-major matrix
 // value[p * ks.size() + j] = pass@ks[j] of problem p (threads = 0: all cores).
 std::vector<double> pass_at_k_matrix(std::span<const int64_t> n, std::span<const int64_t> c,

@@ -10,10 +10,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "rlvr/metrics/pass_at_k.h"
 #include "rlvr/model/safetensors.h"
 #include "rlvr/train/rl_advantages.h"
 #include "rlvr/train/rl_dynamic_sampling.h"
-#include "rlvr/train/rl_eval.h"
 #include "rlvr/train/rl_losses.h"
 #include "rlvr/train/rl_masked.h"
 #include "rlvr/train/rl_rewards.h"
@@ -323,9 +323,9 @@ Metrics RlTrainer::evaluate() {
     reward += r.scores[i];
     length += static_cast<double>(r.completions[i].size());
   }
-  for (int64_t k : reported_ks(c.eval.samples)) {
+  for (int64_t k : metrics::default_ks(c.eval.samples)) {
     double sum = 0;
-    for (int64_t cnt : correct) sum += pass_at_k(c.eval.samples, cnt, k);
+    for (int64_t cnt : correct) sum += metrics::pass_at_k(c.eval.samples, cnt, k);
     m.emplace_back(fmt::format("pass@{}", k), sum / static_cast<double>(problems.size()));
   }
   m.emplace_back("reward", reward / static_cast<double>(r.rows()));
