@@ -106,57 +106,64 @@ std::vector<tasks::Problem> RlTrainer::next_train_problems(std::vector<uint64_t>
   return problems;
 }
 
-Metrics RlTrainer::step() {
-  const RlConfig& c = config_;
-  const AdvantageEstimator& estimator = advantage_estimator(c.advantage.estimator);
-  Metrics m;
-  auto t0 = std::chrono::steady_clock::now();
-
-  // 1. Rollouts; with dynamic sampling, rounds until the batch is full.
-  model::SamplingOptions sampling =
-      sampling_options(c.rollout.temperature, c.rollout.top_p, c.rollout.max_response_tokens);
-  sampling.ignore_eos = c.rollout.ignore_eos;
+// Rollouts until the batch is full, and sums over every row generated.
+struct RlTrainer::Collected {
   Rollouts batch;
   int64_t rounds = 0, generated_rows = 0, generated_groups = 0, equal_groups = 0;
   double reward_sum = 0, correct_sum = 0, length_sum = 0;
-  while (true) {
-    std::vector<uint64_t> keys;
-    std::vector<tasks::Problem> problems = next_train_problems(keys);
-    Rollouts round = sample_rollouts(policy_, tokenizer_, family_, problems, keys, c.rollout.group_size,
-                                     sampling, estimator.needs_greedy_baseline, c, SeedPurpose::kTrain);
-    ++rounds;
-    std::vector<std::vector<double>> group_scores;
-    for (int64_t g = 0; g < round.groups(); ++g) {
-      group_scores.push_back(round.group_scores(g));
-      equal_groups += !group_is_informative(group_scores.back()) || group_scores.back().size() == 1;
-    }
-    generated_groups += round.groups();
-    for (int64_t i = 0; i < round.rows(); ++i) {
-      reward_sum += round.scores[i];
-      correct_sum += round.correct[i];
-      length_sum += static_cast<double>(round.completions[i].size());
-    }
-    generated_rows += round.rows();
-    if (!c.dynamic_sampling.enabled) {
-      batch = std::move(round);
-      break;
-    }
-    GroupSelection sel = select_groups(group_scores, batch.groups(), c.rollout.prompts_per_step, rounds,
-                                       c.dynamic_sampling.max_rounds);
-    for (int64_t g : sel.keep) batch.append_group(round, g);
-    if (sel.decision != SamplingDecision::kSampleMore) break;
-  }
-  double t_sample = seconds_since(t0);
-  m.emplace_back("step", static_cast<double>(step_ + 1));
-  m.emplace_back("reward", reward_sum / static_cast<double>(generated_rows));
-  m.emplace_back("accuracy", correct_sum / static_cast<double>(generated_rows));
-  m.emplace_back("response_length", length_sum / static_cast<double>(generated_rows));
-  m.emplace_back("equal_score_group_fraction",
-                 static_cast<double>(equal_groups) / static_cast<double>(generated_groups));
-  m.emplace_back("generation_rounds", static_cast<double>(rounds));
-  m.emplace_back("batch_groups", static_cast<double>(batch.groups()));
 
-  const double lr = c.optim.lr * learning_rate_factor();
+  void add_metrics(Metrics& m) const {
+    const auto rows = static_cast<double>(generated_rows);
+    m.emplace_back("reward", reward_sum / rows);
+    m.emplace_back("accuracy", correct_sum / rows);
+    m.emplace_back("response_length", length_sum / rows);
+    m.emplace_back("equal_score_group_fraction",
+                   static_cast<double>(equal_groups) / static_cast<double>(generated_groups));
+    m.emplace_back("generation_rounds", static_cast<double>(rounds));
+    m.emplace_back("batch_groups", static_cast<double>(batch.groups()));
+  }
+};
+
+struct RlTrainer::Scored {
+  std::vector<std::vector<int>> prompts;  // per row
+  torch::Tensor mask;                     // [B, T] 1 on response tokens
+  torch::Tensor old_logp, ref_logp;       // [B, T]; ref_logp only with a KL
+  torch::Tensor old_values;               // [B, T]; only with a value head
+};
+
+struct RlTrainer::Updated {
+  int64_t updates = 0;
+  double sum_pg = 0, sum_kl = 0, sum_clip = 0, sum_dual = 0, sum_approx_kl = 0, sum_gn = 0;
+  double sum_vloss = 0, sum_vclip = 0, entropy_sum = 0, entropy_tokens = 0;
+
+  void add_metrics(Metrics& m, bool with_value_head) const {
+    const double u = static_cast<double>(std::max<int64_t>(updates, 1));
+    m.emplace_back("entropy", entropy_sum / std::max(entropy_tokens, 1.0));
+    m.emplace_back("pg_loss", sum_pg / u);
+    m.emplace_back("kl_loss", sum_kl / u);
+    m.emplace_back("clip_fraction", sum_clip / u);
+    m.emplace_back("dual_clip_fraction", sum_dual / u);
+    m.emplace_back("approx_kl", sum_approx_kl / u);
+    m.emplace_back("grad_norm", sum_gn / u);
+    if (with_value_head) {
+      m.emplace_back("value_loss", sum_vloss / u);
+      m.emplace_back("value_clip_fraction", sum_vclip / u);
+    }
+    m.emplace_back("updates", static_cast<double>(updates));
+  }
+};
+
+// One step, as llm.c tells its training loop: sample, score, advantages,
+// update, each part's figures added to the step's metrics as it finishes.
+Metrics RlTrainer::step() {
+  const AdvantageEstimator& estimator = advantage_estimator(config_.advantage.estimator);
+  const double lr = config_.optim.lr * learning_rate_factor();
+  Metrics m{{"step", static_cast<double>(step_ + 1)}};
+  auto t0 = std::chrono::steady_clock::now();
+  const Collected rollouts = collect_rollouts(estimator);
+  const Rollouts& batch = rollouts.batch;
+  const double t_sample = seconds_since(t0);
+  rollouts.add_metrics(m);
   m.emplace_back("lr", lr);
   if (batch.rows() == 0) {
     // Dynamic sampling kept nothing within its round cap: no update this step.
@@ -166,58 +173,122 @@ Metrics RlTrainer::step() {
     return m;
   }
 
-  // 2. Old-policy and reference log-probs (and values) of the batch.
   auto t1 = std::chrono::steady_clock::now();
-  std::vector<std::vector<int>> prompts = batch.row_prompts();
-  const auto& completions = batch.completions;
-  torch::Tensor old_logp, ref_logp, mask, old_values;
-  const bool need_ref = c.kl.mode != KlMode::kNone;
-  {
-    torch::NoGradGuard no_grad;
-    if (c.rollout.recompute_logprobs) {
-      ResponseLogits old = response_logits(policy_, prompts, completions);
-      old_logp = old.logprobs;
-      mask = old.mask;
-    } else {
-      std::tie(old_logp, mask) = batch.logprob_tensor();
-    }
-    if (need_ref) ref_logp = response_logits(reference_, prompts, completions).logprobs;
-    if (value_) old_values = value_->values(prompts, completions);
-  }
-  double t_score = seconds_since(t1);
+  const Scored scored = score(batch);
+  const double t_score = seconds_since(t1);
 
-  // 3. Token rewards and advantages.
   auto t2 = std::chrono::steady_clock::now();
-  const KlEstimator kl_est = c.kl.estimator;
-  torch::Tensor token_rewards = token_level_scores(batch.scores, mask);
+  const AdvantageResult adv = advantages(estimator, batch, scored);
+  m.emplace_back("zero_advantage_group_fraction",
+                 zero_advantage_group_fraction(adv.advantages, scored.mask, batch.group));
+  m.emplace_back("advantage_abs_mean", masked_mean(adv.advantages.abs(), scored.mask).item<double>());
+  if (config_.kl.mode != KlMode::kNone)
+    m.emplace_back("kl_ref", masked_mean(scored.old_logp - scored.ref_logp, scored.mask).item<double>());
+  const Updated updated = update(batch, scored, adv, lr);
+  updated.add_metrics(m, value_ != nullptr);
+  m.emplace_back("time_sample_s", t_sample);
+  m.emplace_back("time_score_s", t_score);
+  m.emplace_back("time_update_s", seconds_since(t2));
+  ++step_;
+  return m;
+}
+
+// With dynamic sampling, rounds of rollouts until the batch is full.
+RlTrainer::Collected RlTrainer::collect_rollouts(const AdvantageEstimator& estimator) {
+  const RlConfig& c = config_;
+  model::SamplingOptions sampling =
+      sampling_options(c.rollout.temperature, c.rollout.top_p, c.rollout.max_response_tokens);
+  sampling.ignore_eos = c.rollout.ignore_eos;
+  Collected out;
+  while (true) {
+    std::vector<uint64_t> keys;
+    std::vector<tasks::Problem> problems = next_train_problems(keys);
+    Rollouts round = sample_rollouts(policy_, tokenizer_, family_, problems, keys, c.rollout.group_size,
+                                     sampling, estimator.needs_greedy_baseline, c, SeedPurpose::kTrain);
+    ++out.rounds;
+    std::vector<std::vector<double>> group_scores;
+    for (int64_t g = 0; g < round.groups(); ++g) {
+      group_scores.push_back(round.group_scores(g));
+      out.equal_groups += !group_is_informative(group_scores.back()) || group_scores.back().size() == 1;
+    }
+    out.generated_groups += round.groups();
+    for (int64_t i = 0; i < round.rows(); ++i) {
+      out.reward_sum += round.scores[i];
+      out.correct_sum += round.correct[i];
+      out.length_sum += static_cast<double>(round.completions[i].size());
+    }
+    out.generated_rows += round.rows();
+    if (!c.dynamic_sampling.enabled) {
+      out.batch = std::move(round);
+      break;
+    }
+    GroupSelection sel = select_groups(group_scores, out.batch.groups(), c.rollout.prompts_per_step, out.rounds,
+                                       c.dynamic_sampling.max_rounds);
+    for (int64_t g : sel.keep) out.batch.append_group(round, g);
+    if (sel.decision != SamplingDecision::kSampleMore) break;
+  }
+  return out;
+}
+
+// Old-policy and reference log-probs (and values) of the batch, without gradients.
+RlTrainer::Scored RlTrainer::score(const Rollouts& batch) {
+  Scored s;
+  s.prompts = batch.row_prompts();
+  torch::NoGradGuard no_grad;
+  if (config_.rollout.recompute_logprobs) {
+    ResponseLogits old = response_logits(policy_, s.prompts, batch.completions);
+    s.old_logp = old.logprobs;
+    s.mask = old.mask;
+  } else {
+    std::tie(s.old_logp, s.mask) = batch.logprob_tensor();
+  }
+  if (config_.kl.mode != KlMode::kNone)
+    s.ref_logp = response_logits(reference_, s.prompts, batch.completions).logprobs;
+  if (value_) s.old_values = value_->values(s.prompts, batch.completions);
+  return s;
+}
+
+// Token rewards (with the KL penalty when it goes in the reward), then the
+// registered estimator's advantages.
+AdvantageResult RlTrainer::advantages(const AdvantageEstimator& estimator, const Rollouts& batch,
+                                      const Scored& scored) const {
+  const RlConfig& c = config_;
+  torch::Tensor token_rewards = token_level_scores(batch.scores, scored.mask);
   if (c.kl.mode == KlMode::kReward)
-    token_rewards = apply_kl_in_reward(token_rewards, old_logp, ref_logp, mask, kl_est, c.kl.coef);
+    token_rewards = apply_kl_in_reward(token_rewards, scored.old_logp, scored.ref_logp, scored.mask,
+                                       c.kl.estimator, c.kl.coef);
   AdvantageInputs in;
   in.token_rewards = token_rewards;
-  in.mask = mask;
+  in.mask = scored.mask;
   in.group = batch.group;
-  in.values = old_values;
+  in.values = scored.old_values;
   if (estimator.needs_greedy_baseline) {
     std::vector<float> b;
     for (int64_t g : batch.group) b.push_back(static_cast<float>(batch.greedy_scores[g]));
     in.baseline_scores = torch::tensor(b);
   }
-  AdvantageOptions aopt{c.advantage.gamma, c.advantage.lambda, c.advantage.eps, c.advantage.norm_by_std};
-  AdvantageResult adv = estimator.compute(in, aopt);
-  m.emplace_back("zero_advantage_group_fraction", zero_advantage_group_fraction(adv.advantages, mask, batch.group));
-  m.emplace_back("advantage_abs_mean", masked_mean(adv.advantages.abs(), mask).item<double>());
-  if (need_ref) m.emplace_back("kl_ref", masked_mean(old_logp - ref_logp, mask).item<double>());
+  return estimator.compute(in, {.gamma = c.advantage.gamma,
+                                .lambda = c.advantage.lambda,
+                                .eps = c.advantage.eps,
+                                .norm_by_std = c.advantage.norm_by_std});
+}
 
-  // 4. Epochs x mini-batches of updates.
+// Epochs x mini-batches of clipped policy-gradient updates (and value-head
+// updates), mini-batches of whole groups in an order shuffled per epoch.
+RlTrainer::Updated RlTrainer::update(const Rollouts& batch, const Scored& scored, const AdvantageResult& adv,
+                                     double lr) {
+  const RlConfig& c = config_;
+  const auto& prompts = scored.prompts;
+  const auto& completions = batch.completions;
+  const torch::Tensor& mask = scored.mask;
   const LossAggregation agg = c.loss.agg_mode;
   const double norm_length = static_cast<double>(c.resolved_norm_length());
-  ClipOptions clip{c.loss.clip_low, c.loss.clip_high, c.loss.dual_clip_c};
+  const ClipOptions clip{
+      .clip_low = c.loss.clip_low, .clip_high = c.loss.clip_high, .dual_clip_c = c.loss.dual_clip_c};
   const double max_norm = c.optim.grad_clip > 0 ? c.optim.grad_clip : std::numeric_limits<double>::infinity();
   std::vector<std::vector<int64_t>> rows_of(batch.groups());
   for (int64_t i = 0; i < batch.rows(); ++i) rows_of[batch.group[i]].push_back(i);
-  double sum_pg = 0, sum_kl = 0, sum_clip = 0, sum_dual = 0, sum_approx_kl = 0, sum_gn = 0;
-  double sum_vloss = 0, sum_vclip = 0, entropy_sum = 0, entropy_tokens = 0;
-  int64_t updates = 0;
+  Updated u;
   for (int64_t epoch = 0; epoch < c.optim.epochs; ++epoch) {
     std::vector<int64_t> order(batch.groups());
     for (int64_t g = 0; g < batch.groups(); ++g) order[g] = g;
@@ -240,13 +311,14 @@ Metrics RlTrainer::step() {
       const int64_t width = cur.mask.size(1);
       torch::Tensor sub_mask = take(mask, row_index, width);
       torch::Tensor sub_adv = take(adv.advantages, row_index, width).to(torch::kFloat);
-      PolicyLoss pg = clipped_policy_loss(cur.logprobs, take(old_logp, row_index, width), sub_adv, sub_mask,
+      PolicyLoss pg = clipped_policy_loss(cur.logprobs, take(scored.old_logp, row_index, width), sub_adv, sub_mask,
                                           clip, agg, norm_length);
       torch::Tensor loss = pg.loss;
       if (c.kl.mode == KlMode::kLoss) {
-        torch::Tensor kl = aggregate_loss(kl_estimate(cur.logprobs, take(ref_logp, row_index, width), kl_est),
-                                          sub_mask, agg, norm_length);
-        sum_kl += kl.item<double>();
+        torch::Tensor kl =
+            aggregate_loss(kl_estimate(cur.logprobs, take(scored.ref_logp, row_index, width), c.kl.estimator),
+                           sub_mask, agg, norm_length);
+        u.sum_kl += kl.item<double>();
         loss = loss + c.kl.coef * kl;
       }
       if (c.loss.entropy_coef != 0)
@@ -254,51 +326,34 @@ Metrics RlTrainer::step() {
                                                            norm_length);
       if (epoch == 0) {  // policy entropy on each mini-batch as the first epoch reaches it
         torch::NoGradGuard no_grad;
-        entropy_sum += (entropy_from_logits(cur.logits) * sub_mask).sum().item<double>();
-        entropy_tokens += sub_mask.sum().item<double>();
+        u.entropy_sum += (entropy_from_logits(cur.logits) * sub_mask).sum().item<double>();
+        u.entropy_tokens += sub_mask.sum().item<double>();
       }
       policy_opt_->zero_grad();
       loss.backward();
-      sum_gn += model::clip_grad_norm(policy_opt_->params(), max_norm);
+      u.sum_gn += model::clip_grad_norm(policy_opt_->params(), max_norm);
       policy_opt_->step(lr);
-      sum_pg += pg.loss.item<double>();
-      sum_clip += pg.clip_fraction;
-      sum_dual += pg.dual_clip_fraction;
-      sum_approx_kl += pg.approx_kl;
+      u.sum_pg += pg.loss.item<double>();
+      u.sum_clip += pg.clip_fraction;
+      u.sum_dual += pg.dual_clip_fraction;
+      u.sum_approx_kl += pg.approx_kl;
 
       if (value_) {
         torch::Tensor v = value_->values(sub_prompts, sub_completions);
-        ValueLoss vl = clipped_value_loss(v, take(old_values, row_index, width),
+        ValueLoss vl = clipped_value_loss(v, take(scored.old_values, row_index, width),
                                           take(adv.returns, row_index, width).to(torch::kFloat), sub_mask,
                                           c.value.clip, agg, norm_length);
         value_opt_->zero_grad();
         (c.value.coef * vl.loss).backward();
         model::clip_grad_norm(value_opt_->params(), max_norm);
         value_opt_->step(c.value.lr * learning_rate_factor());
-        sum_vloss += vl.loss.item<double>();
-        sum_vclip += vl.clip_fraction;
+        u.sum_vloss += vl.loss.item<double>();
+        u.sum_vclip += vl.clip_fraction;
       }
-      ++updates;
+      ++u.updates;
     }
   }
-  const double u = static_cast<double>(std::max<int64_t>(updates, 1));
-  m.emplace_back("entropy", entropy_sum / std::max(entropy_tokens, 1.0));
-  m.emplace_back("pg_loss", sum_pg / u);
-  m.emplace_back("kl_loss", sum_kl / u);
-  m.emplace_back("clip_fraction", sum_clip / u);
-  m.emplace_back("dual_clip_fraction", sum_dual / u);
-  m.emplace_back("approx_kl", sum_approx_kl / u);
-  m.emplace_back("grad_norm", sum_gn / u);
-  if (value_) {
-    m.emplace_back("value_loss", sum_vloss / u);
-    m.emplace_back("value_clip_fraction", sum_vclip / u);
-  }
-  m.emplace_back("updates", static_cast<double>(updates));
-  m.emplace_back("time_sample_s", t_sample);
-  m.emplace_back("time_score_s", t_score);
-  m.emplace_back("time_update_s", seconds_since(t2));
-  ++step_;
-  return m;
+  return u;
 }
 
 Metrics RlTrainer::evaluate() {

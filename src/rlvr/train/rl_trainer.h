@@ -24,6 +24,10 @@
 
 namespace rlvr::train {
 
+struct AdvantageEstimator;
+struct AdvantageResult;
+struct Rollouts;
+
 // Named figures of one step or evaluation, in a stable order.
 using Metrics = std::vector<std::pair<std::string, double>>;
 double metric(const Metrics& metrics, const std::string& name);  // throws when absent
@@ -51,6 +55,16 @@ class RlTrainer {
   void load_state(const std::filesystem::path& file);
 
  private:
+  // The parts of a step, in order; each returns what the next one reads.
+  struct Collected;  // the batch to learn from, figures of everything generated
+  struct Scored;     // the batch's prompts, response mask, old-policy and reference log-probs, values
+  struct Updated;    // sums over the mini-batch updates
+  Collected collect_rollouts(const AdvantageEstimator& estimator);
+  Scored score(const Rollouts& batch);
+  AdvantageResult advantages(const AdvantageEstimator& estimator, const Rollouts& batch,
+                             const Scored& scored) const;
+  Updated update(const Rollouts& batch, const Scored& scored, const AdvantageResult& adv, double lr);
+
   std::vector<tasks::Problem> next_train_problems(std::vector<uint64_t>& keys);
   double learning_rate_factor() const;
   int difficulty() const;
