@@ -1,6 +1,8 @@
 // The result of a boundary analysis of several models on shared problems:
 // what `rlvr analyze` computes and what the report room draws. Plain data, so
-// that computing and showing stay in separate rooms.
+// that computing and showing stay in separate rooms. Build these structs by
+// naming their fields (designated initialisers or assignments), never by
+// position, so that a field can go where it belongs.
 #pragma once
 
 #include <array>
@@ -23,18 +25,16 @@ struct CurvePoint {
 struct ModelSummary {
   std::string label;
   int64_t problems = 0;            // problems this model has samples for
+  std::vector<std::string> files;  // the sample files read, in order
   // The values below are over the problems all models share
-  // (problems_analyzed of them).
+  // (problems_analyzed of them, `samples` samples in all).
+  int64_t problems_analyzed = 0;
+  int64_t samples = 0;
   int64_t n_min = 0, n_max = 0;    // fewest and most samples of one problem
   std::vector<CurvePoint> pass_at_k;
   std::vector<CurvePoint> maj_at_k;  // empty when no extracted answers were given
   int64_t solved = 0;                // problems with at least one correct sample
   std::array<int64_t, 10> accuracy_histogram{};  // per-problem c/n in [0,.1),...,[.9,1]
-  // Added fields stay at the end, so that positional initialisation of the
-  // ones above keeps working.
-  int64_t problems_analyzed = 0;
-  int64_t samples = 0;             // samples of the analysed problems
-  std::vector<std::string> files{};  // the sample files read, in order
 };
 
 // Problem ids in each cell of the solved/unsolved table of two models.
@@ -47,9 +47,9 @@ struct Comparison {
   int64_t problems = 0;               // problems both models have
   std::optional<int64_t> crossover_k;  // first k from which baseline >= model for good
   double delta_se = 0.0;              // baseline pass@k_max - model pass@1
+  double delta_se_ci_low = 0.0, delta_se_ci_high = 0.0;  // paired bootstrap
   int64_t k_max = 0;
   Coverage coverage;
-  double delta_se_ci_low = 0.0, delta_se_ci_high = 0.0;  // paired bootstrap
 };
 
 // Per-problem sample counts of one model (after merging shards).

@@ -34,8 +34,18 @@ std::string first_ids(const std::vector<std::string>& ids, size_t shown = 5) {
 // One model's counts laid out over the shared problems.
 struct ModelColumns {
   std::vector<int64_t> n, correct;
-  const data::ModelSamples* samples = nullptr;
   bool has_answers = false;
+};
+
+// Per-problem values of every curve, side by side: for each model its
+// pass@k columns, then its maj@k columns when it has answers; then the
+// curves' point estimates (means over problems) and bootstrap replicate means.
+struct CurveTable {
+  int64_t problems = 0, width = 0, total_columns = 0;
+  std::vector<int64_t> pass_offset, maj_offset;  // per model; maj_offset -1: none
+  std::vector<double> values;                    // [problems, total_columns]
+  std::vector<double> estimate;                  // [total_columns]
+  std::vector<double> means;                     // [bootstrap, total_columns]
 };
 
 }  // namespace
@@ -53,7 +63,10 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a < b;
 }
 
-Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOptions& options) {
+namespace {
+
+// Checks the request; returns the baseline's index.
+size_t check_request(const std::vector<ModelInput>& models, const AnalysisOptions& options) {
   if (models.empty()) throw Error("no models to analyse: give at least one --model LABEL=PATH");
   std::set<std::string> labels;
   for (const auto& m : models) {
@@ -69,15 +82,12 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
   if (options.bootstrap < 0) throw Error("--bootstrap must be 0 or more");
   if (options.maj_draws < 1) throw Error("the number of maj@k draws must be at least 1");
   if (!(options.ci_level > 0.0 && options.ci_level < 1.0)) throw Error("the interval level must lie in (0, 1)");
+  return static_cast<size_t>(base_it - models.begin());
+}
 
-  Analysis analysis;
-  analysis.baseline = baseline;
-  analysis.bootstrap = options.bootstrap;
-  analysis.seed = options.seed;
-  analysis.ci_level = options.ci_level;
-  analysis.maj_draws = options.maj_draws;
-
-  // The shared problems, in natural order; what each model lacks.
+// The problems every model has, in natural order; what each model lacks goes
+// to analysis.missing_problems and the notes.
+std::vector<std::string> shared_problems(const std::vector<ModelInput>& models, Analysis& analysis) {
   std::set<std::string> all_ids;
   for (const auto& m : models)
     for (const auto& [id, p] : m.samples.problems) all_ids.insert(id);
@@ -97,18 +107,17 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
                                          ids.size(), label, first_ids(ids)));
   }
   if (shared.empty()) throw Error("the models share no problem ids; nothing to compare");
-  const int64_t problems = static_cast<int64_t>(shared.size());
-  analysis.problems = problems;
-  if (problems < static_cast<int64_t>(all_ids.size()))
-    analysis.notes.push_back(fmt::format("{} of {} problems are shared by all models and analysed", problems,
-                                         all_ids.size()));
+  if (shared.size() < all_ids.size())
+    analysis.notes.push_back(
+        fmt::format("{} of {} problems are shared by all models and analysed", shared.size(), all_ids.size()));
+  return shared;
+}
 
-  // Counts over the shared problems.
+std::vector<ModelColumns> model_columns(const std::vector<ModelInput>& models,
+                                        const std::vector<std::string>& shared) {
   std::vector<ModelColumns> columns(models.size());
-  int64_t n_min = INT64_MAX;
   for (size_t m = 0; m < models.size(); ++m) {
     auto& col = columns[m];
-    col.samples = &models[m].samples;
     col.n.reserve(shared.size());
     col.correct.reserve(shared.size());
     col.has_answers = true;
@@ -116,14 +125,20 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
       const auto& p = models[m].samples.problems.at(id);
       col.n.push_back(p.n);
       col.correct.push_back(p.correct);
-      n_min = std::min(n_min, p.n);
       if (p.samples_without_answer_field() != 0) col.has_answers = false;
     }
   }
+  return columns;
+}
 
-  // The evaluated k: given (checked against every n) or the default; k = 1
-  // is always there, for pass@1 and Delta_SE.
-  std::vector<int64_t> ks = options.ks.empty() ? default_ks(n_min) : options.ks;
+// The evaluated k: given (checked against every n) or the default; k = 1
+// is always there, for pass@1 and Delta_SE.
+std::vector<int64_t> evaluated_ks(const std::vector<ModelInput>& models, const std::vector<std::string>& shared,
+                                  const std::vector<ModelColumns>& columns, const std::vector<int64_t>& asked) {
+  int64_t n_min = INT64_MAX;
+  for (const auto& col : columns)
+    for (int64_t n : col.n) n_min = std::min(n_min, n);
+  std::vector<int64_t> ks = asked.empty() ? default_ks(n_min) : asked;
   ks.push_back(1);
   std::sort(ks.begin(), ks.end());
   ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
@@ -134,109 +149,155 @@ Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOpt
         throw Error(fmt::format("k = {} is larger than n = {} of problem '{}' of model '{}' (the largest k "
                                 "allowed is the smallest n, {})",
                                 ks.back(), columns[m].n[p], shared[p], models[m].label, n_min));
-  analysis.ks = ks;
-  const int64_t width = static_cast<int64_t>(ks.size());
+  return ks;
+}
 
-  // Per-problem values of every curve, side by side: for each model its
-  // pass@k columns, then its maj@k columns when it has answers.
-  std::vector<int64_t> pass_offset(models.size()), maj_offset(models.size(), -1);
-  int64_t total_columns = 0;
+// Every curve's per-problem values (pass@k exactly, maj@k by Monte Carlo
+// draws), their means and the bootstrap replicate means.
+CurveTable curve_table(const std::vector<ModelInput>& models, const std::vector<std::string>& shared,
+                       const std::vector<ModelColumns>& columns, const std::vector<int64_t>& ks,
+                       const AnalysisOptions& options) {
+  CurveTable t;
+  t.problems = static_cast<int64_t>(shared.size());
+  t.width = static_cast<int64_t>(ks.size());
+  const int64_t problems = t.problems, width = t.width;
+  t.pass_offset.resize(models.size());
+  t.maj_offset.assign(models.size(), -1);
   for (size_t m = 0; m < models.size(); ++m) {
-    pass_offset[m] = total_columns;
-    total_columns += width;
+    t.pass_offset[m] = t.total_columns;
+    t.total_columns += width;
     if (columns[m].has_answers) {
-      maj_offset[m] = total_columns;
-      total_columns += width;
+      t.maj_offset[m] = t.total_columns;
+      t.total_columns += width;
     }
   }
-  std::vector<double> matrix(static_cast<size_t>(problems * total_columns));
+  const int64_t total_columns = t.total_columns;
+  t.values.resize(static_cast<size_t>(problems * total_columns));
   for (size_t m = 0; m < models.size(); ++m) {
     std::vector<double> pass = pass_at_k_matrix(columns[m].n, columns[m].correct, ks, options.threads);
     for (int64_t p = 0; p < problems; ++p)
-      std::copy_n(pass.begin() + p * width, width, matrix.begin() + p * total_columns + pass_offset[m]);
-    if (maj_offset[m] < 0) continue;
+      std::copy_n(pass.begin() + p * width, width, t.values.begin() + p * total_columns + t.pass_offset[m]);
+    if (t.maj_offset[m] < 0) continue;
     const uint64_t label_hash = stable_hash(models[m].label);
     Progress progress(fmt::format("maj@k of {}", models[m].label), problems, "problems");
     parallel_for(problems, options.threads, [&](int64_t p) {
       const auto& problem = models[m].samples.problems.at(shared[p]);
       std::vector<AnswerGroup> groups = group_answers(problem.answers, options.answer_key);
       uint64_t seed = derive_seed(options.seed, {0x6d616a /* "maj" */, label_hash, stable_hash(shared[p])});
-      maj_at_k_row(groups, problem.n, ks, options.maj_draws, seed,
-                   std::span<double>(matrix.data() + p * total_columns + maj_offset[m], static_cast<size_t>(width)));
+      maj_at_k_row(
+          groups, problem.n, ks, options.maj_draws, seed,
+          std::span<double>(t.values.data() + p * total_columns + t.maj_offset[m], static_cast<size_t>(width)));
       progress.advance();
     });
   }
 
-  // Point estimates (means over problems) and bootstrap replicate means.
-  std::vector<double> estimate(static_cast<size_t>(total_columns), 0.0);
+  t.estimate.assign(static_cast<size_t>(total_columns), 0.0);
   for (int64_t p = 0; p < problems; ++p)
-    for (int64_t j = 0; j < total_columns; ++j) estimate[j] += matrix[p * total_columns + j];
-  for (auto& e : estimate) e /= static_cast<double>(problems);
+    for (int64_t j = 0; j < total_columns; ++j) t.estimate[j] += t.values[p * total_columns + j];
+  for (auto& e : t.estimate) e /= static_cast<double>(problems);
   std::vector<int64_t> blocks(static_cast<size_t>(total_columns / width), width);  // one per curve
-  std::vector<double> means =
-      bootstrap_means(matrix, problems, total_columns, options.bootstrap, options.seed, options.threads, blocks);
-  auto curve = [&](int64_t offset) {
-    std::vector<CurvePoint> points;
-    for (int64_t j = 0; j < width; ++j) {
-      CurvePoint point{ks[j], estimate[offset + j], estimate[offset + j], estimate[offset + j]};
-      if (options.bootstrap > 0) {
-        Interval ci = percentile_interval(means, total_columns, offset + j, options.ci_level);
-        point.ci_low = ci.low;
-        point.ci_high = ci.high;
-      }
-      points.push_back(point);
-    }
-    return points;
-  };
+  t.means =
+      bootstrap_means(t.values, problems, total_columns, options.bootstrap, options.seed, options.threads, blocks);
+  return t;
+}
 
-  for (size_t m = 0; m < models.size(); ++m) {
-    const auto& col = columns[m];
-    ModelSummary summary;
-    summary.label = models[m].label;
-    summary.problems = static_cast<int64_t>(models[m].samples.problems.size());
-    summary.problems_analyzed = problems;
-    for (const auto& f : models[m].samples.files) summary.files.push_back(f.string());
-    summary.n_min = *std::min_element(col.n.begin(), col.n.end());
-    summary.n_max = *std::max_element(col.n.begin(), col.n.end());
-    for (int64_t n : col.n) summary.samples += n;
-    summary.pass_at_k = curve(pass_offset[m]);
-    if (maj_offset[m] >= 0) summary.maj_at_k = curve(maj_offset[m]);
-    else if (models[m].samples.has_answers() == false && !models[m].samples.problems.empty())
-      analysis.notes.push_back(fmt::format(
-          "maj@k is not computed for model '{}': some of its samples carry no extracted answer field",
-          models[m].label));
-    summary.solved = std::count_if(col.correct.begin(), col.correct.end(), [](int64_t c) { return c > 0; });
-    summary.accuracy_histogram = accuracy_histogram(col.n, col.correct);
-    analysis.models.push_back(std::move(summary));
-  }
-
-  const size_t b = static_cast<size_t>(base_it - models.begin());
-  for (size_t m = 0; m < models.size(); ++m) {
-    if (m == b) continue;
-    Comparison c;
-    c.baseline = baseline;
-    c.model = models[m].label;
-    c.problems = problems;
-    c.k_max = ks.back();
-    std::vector<double> base_curve(estimate.begin() + pass_offset[b], estimate.begin() + pass_offset[b] + width);
-    std::vector<double> model_curve(estimate.begin() + pass_offset[m], estimate.begin() + pass_offset[m] + width);
-    c.crossover_k = crossover_k(ks, base_curve, model_curve);
-    c.delta_se = delta_se(base_curve.back(), model_curve.front());
-    c.delta_se_ci_low = c.delta_se_ci_high = c.delta_se;
+// The curve whose columns start at `offset`, with its intervals.
+std::vector<CurvePoint> curve_points(const CurveTable& t, int64_t offset, const std::vector<int64_t>& ks,
+                                     const AnalysisOptions& options) {
+  std::vector<CurvePoint> points;
+  for (int64_t j = 0; j < t.width; ++j) {
+    const double e = t.estimate[offset + j];
+    CurvePoint point{.k = ks[j], .value = e, .ci_low = e, .ci_high = e};
     if (options.bootstrap > 0) {
-      std::vector<double> gaps;
-      for (int64_t r = 0; r < options.bootstrap; ++r)
-        gaps.push_back(means[r * total_columns + pass_offset[b] + width - 1] - means[r * total_columns + pass_offset[m]]);
-      double tail = (1.0 - options.ci_level) / 2.0;
-      c.delta_se_ci_low = quantile(gaps, tail);
-      c.delta_se_ci_high = quantile(gaps, 1.0 - tail);
+      Interval ci = percentile_interval(t.means, t.total_columns, offset + j, options.ci_level);
+      point.ci_low = ci.low;
+      point.ci_high = ci.high;
     }
-    c.coverage = coverage(shared, columns[b].correct, columns[m].correct);
-    analysis.comparisons.push_back(std::move(c));
+    points.push_back(point);
   }
+  return points;
+}
+
+ModelSummary summarise_model(const ModelInput& model, const ModelColumns& col, const CurveTable& t, size_t m,
+                             const std::vector<int64_t>& ks, const AnalysisOptions& options) {
+  ModelSummary summary;
+  summary.label = model.label;
+  summary.problems = static_cast<int64_t>(model.samples.problems.size());
+  summary.problems_analyzed = t.problems;
+  for (const auto& f : model.samples.files) summary.files.push_back(f.string());
+  summary.n_min = *std::min_element(col.n.begin(), col.n.end());
+  summary.n_max = *std::max_element(col.n.begin(), col.n.end());
+  for (int64_t n : col.n) summary.samples += n;
+  summary.pass_at_k = curve_points(t, t.pass_offset[m], ks, options);
+  if (t.maj_offset[m] >= 0) summary.maj_at_k = curve_points(t, t.maj_offset[m], ks, options);
+  summary.solved = std::count_if(col.correct.begin(), col.correct.end(), [](int64_t c) { return c > 0; });
+  summary.accuracy_histogram = accuracy_histogram(col.n, col.correct);
+  return summary;
+}
+
+// Model m against the baseline b: crossover, Delta_SE with its paired
+// bootstrap interval, coverage.
+Comparison compare_models(const std::vector<ModelInput>& models, size_t b, size_t m,
+                          const std::vector<std::string>& shared, const std::vector<ModelColumns>& columns,
+                          const CurveTable& t, const std::vector<int64_t>& ks, const AnalysisOptions& options) {
+  const int64_t width = t.width;
+  Comparison c;
+  c.baseline = models[b].label;
+  c.model = models[m].label;
+  c.problems = t.problems;
+  c.k_max = ks.back();
+  std::vector<double> base_curve(t.estimate.begin() + t.pass_offset[b],
+                                 t.estimate.begin() + t.pass_offset[b] + width);
+  std::vector<double> model_curve(t.estimate.begin() + t.pass_offset[m],
+                                  t.estimate.begin() + t.pass_offset[m] + width);
+  c.crossover_k = crossover_k(ks, base_curve, model_curve);
+  c.delta_se = delta_se(base_curve.back(), model_curve.front());
+  c.delta_se_ci_low = c.delta_se_ci_high = c.delta_se;
+  if (options.bootstrap > 0) {
+    std::vector<double> gaps;
+    for (int64_t r = 0; r < options.bootstrap; ++r)
+      gaps.push_back(t.means[r * t.total_columns + t.pass_offset[b] + width - 1] -
+                     t.means[r * t.total_columns + t.pass_offset[m]]);
+    double tail = (1.0 - options.ci_level) / 2.0;
+    c.delta_se_ci_low = quantile(gaps, tail);
+    c.delta_se_ci_high = quantile(gaps, 1.0 - tail);
+  }
+  c.coverage = coverage(shared, columns[b].correct, columns[m].correct);
+  return c;
+}
+
+}  // namespace
+
+Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOptions& options) {
+  const size_t base = check_request(models, options);
+  Analysis analysis;
+  analysis.baseline = models[base].label;
+  analysis.bootstrap = options.bootstrap;
+  analysis.seed = options.seed;
+  analysis.ci_level = options.ci_level;
+  analysis.maj_draws = options.maj_draws;
+
+  const std::vector<std::string> shared = shared_problems(models, analysis);
+  analysis.problems = static_cast<int64_t>(shared.size());
+  const std::vector<ModelColumns> columns = model_columns(models, shared);
+  analysis.ks = evaluated_ks(models, shared, columns, options.ks);
+  const CurveTable table = curve_table(models, shared, columns, analysis.ks, options);
+
+  for (size_t m = 0; m < models.size(); ++m) {
+    analysis.models.push_back(summarise_model(models[m], columns[m], table, m, analysis.ks, options));
+    if (table.maj_offset[m] < 0 && !models[m].samples.has_answers())
+      analysis.notes.push_back(
+          fmt::format("maj@k is not computed for model '{}': some of its samples carry no extracted answer field",
+                      models[m].label));
+  }
+  for (size_t m = 0; m < models.size(); ++m)
+    if (m != base)
+      analysis.comparisons.push_back(
+          compare_models(models, base, m, shared, columns, table, analysis.ks, options));
 
   for (const auto& m : models)
-    for (const auto& [id, p] : m.samples.problems) analysis.per_problem[id][m.label] = ProblemCounts{p.n, p.correct};
+    for (const auto& [id, p] : m.samples.problems)
+      analysis.per_problem[id][m.label] = {.n = p.n, .correct = p.correct};
   if (options.bootstrap == 0) analysis.notes.push_back("bootstrap is off (--bootstrap 0): intervals equal the estimates");
   return analysis;
 }
