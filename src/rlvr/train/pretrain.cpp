@@ -134,6 +134,141 @@ void append_line(const fs::path& file, const std::string& line) {
   std::fclose(f);
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The weights to start from: a checkpoint's (fine-tuning keeps its sizes,
+// which replace `config`) or none yet (fresh weights once the config is final).
+Transformer starting_weights(ModelConfig& config, const Tokenizer& tokenizer, const PretrainOptions& o) {
+  if (o.init.empty()) return Transformer{nullptr};
+  LoadedModel start = load_model(o.init);
+  if (start.tokenizer.alphabet() != tokenizer.alphabet())
+    throw Error(fmt::format("{}: the checkpoint's alphabet differs from the task's", o.init));
+  config = start.model->config();
+  return start.model;
+}
+
+// bos + text + eos of each document that fits the context.
+std::vector<std::vector<int>> encode_documents(const std::vector<PretrainDocument>& documents,
+                                               const Tokenizer& tokenizer, int max_seq_len) {
+  std::vector<std::vector<int>> docs;
+  size_t too_long = 0;
+  for (const auto& d : documents) {
+    std::vector<int> seq{Tokenizer::kBos};
+    for (int id : tokenizer.encode(d.prompt + d.completion)) seq.push_back(id);
+    seq.push_back(Tokenizer::kEos);
+    if (static_cast<int>(seq.size()) > max_seq_len) {
+      ++too_long;
+      continue;
+    }
+    docs.push_back(std::move(seq));
+  }
+  if (too_long)
+    std::fprintf(stderr, "pretrain: skipped %zu of %zu documents longer than the context of %d\n", too_long,
+                 documents.size(), max_seq_len);
+  if (docs.empty()) throw Error("pretrain: no documents fit the model's context");
+  return docs;
+}
+
+struct StepFigures {
+  double loss = 0, grad_norm = 0, lr = 0;
+  int64_t tokens = 0;
+};
+
+// One optimiser step on one packed batch: next-token cross-entropy over
+// every target, clipped gradients, AdamW at the schedule's rate.
+StepFigures train_step(Transformer& model, AdamW& optimizer, const NamedTensors& params, const PackedBatch& batch,
+                       const PretrainOptions& o, int64_t step) {
+  const int64_t B = batch.inputs.size(0), T = batch.inputs.size(1);
+  const int64_t V = model->config().vocab_size;
+  torch::Tensor logits = model->forward(batch.inputs, batch.positions, batch.bias);
+  torch::Tensor loss =
+      torch::nn::functional::cross_entropy(logits.reshape({B * T, V}), batch.targets.reshape({B * T}),
+                                           torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+  optimizer.zero_grad();
+  loss.backward();
+  StepFigures f;
+  f.grad_norm = clip_grad_norm(params, o.clip_norm);
+  f.lr = pretrain_lr(o, step);
+  optimizer.step(f.lr);
+  f.loss = loss.item<double>();
+  f.tokens = batch.tokens;
+  return f;
+}
+
+// Sums over the steps since the last metrics line. They travel with the
+// checkpoint so that a resumed run logs the same figures as an
+// uninterrupted one.
+struct LogInterval {
+  double loss_sum = 0, norm_sum = 0;
+  int64_t tokens_sum = 0, steps = 0;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+
+  void add(const StepFigures& f) {
+    loss_sum += f.loss;
+    norm_sum += f.grad_norm;
+    tokens_sum += f.tokens;
+    ++steps;
+  }
+  // The metrics line of the interval ending at `step`; starts the next interval.
+  std::string close(int64_t step, double lr) {
+    double secs = seconds_since(start);
+    nlohmann::ordered_json j;
+    j["step"] = step;
+    j["loss"] = loss_sum / steps;
+    j["lr"] = lr;
+    j["grad_norm"] = norm_sum / steps;
+    j["tokens_per_s"] = secs > 0 ? tokens_sum / secs : 0.0;
+    *this = LogInterval{};
+    return j.dump();
+  }
+  std::string state() const {
+    nlohmann::json extra = {
+        {"loss_sum", loss_sum}, {"norm_sum", norm_sum}, {"tokens_sum", tokens_sum}, {"interval", steps}};
+    return extra.dump();
+  }
+  void restore(const std::string& state) {
+    auto extra = nlohmann::json::parse(state);
+    loss_sum = extra.value("loss_sum", 0.0);
+    norm_sum = extra.value("norm_sum", 0.0);
+    tokens_sum = extra.value("tokens_sum", int64_t{0});
+    steps = extra.value("interval", int64_t{0});
+  }
+};
+
+// The files of a pretraining run in `out`.
+struct RunFiles {
+  fs::path out, settings, state, metrics;
+  explicit RunFiles(const fs::path& dir)
+      : out(dir),
+        settings(dir / "pretrain.json"),
+        state(dir / "training_state.safetensors"),
+        metrics(dir / "metrics.jsonl") {}
+};
+
+// Resumes a run with the same settings from its state file (returns its
+// step), or starts one afresh (returns 0).
+int64_t resume_or_start(const RunFiles& files, const std::string& settings, Transformer& model, AdamW& optimizer,
+                        LogInterval& interval, int total_steps) {
+  if (!fs::exists(files.state)) {
+    write_file_atomically(files.settings, settings);
+    write_file_atomically(files.metrics, "");
+    return 0;
+  }
+  if (!fs::exists(files.settings) || read_file(files.settings) != settings)
+    throw Error(
+        fmt::format("{} holds a run with other settings (see {}); choose another --out "
+                    "or remove it",
+                    files.out.string(), files.settings.string()));
+  TrainingState state = load_training_state(files.state, model, optimizer);
+  interval.restore(state.extra_json);
+  trim_metrics(files.metrics, state.step);
+  std::fprintf(stderr, "pretrain: resuming %s at step %lld of %d\n", files.out.c_str(),
+               static_cast<long long>(state.step), total_steps);
+  return state.step;
+}
+
 }  // namespace
 
 PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer& tokenizer,
@@ -142,130 +277,57 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
   auto start_time = std::chrono::steady_clock::now();
   if (o.steps <= 0 || o.batch_size <= 0) throw Error("pretrain: steps and batch size must be positive");
   set_threads(o.threads);
-  // Fine-tuning starts from a checkpoint's weights and keeps its sizes.
-  Transformer model{nullptr};
-  if (!o.init.empty()) {
-    LoadedModel start = load_model(o.init);
-    if (start.tokenizer.alphabet() != tokenizer.alphabet())
-      throw Error(fmt::format("{}: the checkpoint's alphabet differs from the task's", o.init));
-    config = start.model->config();
-    model = start.model;
-  }
+  Transformer model = starting_weights(config, tokenizer, o);
   config.vocab_size = tokenizer.vocab_size();
   config.validate("model config");
-
-  std::vector<std::vector<int>> docs;
-  size_t too_long = 0;
-  for (const auto& d : documents) {
-    std::vector<int> seq{Tokenizer::kBos};
-    for (int id : tokenizer.encode(d.prompt + d.completion)) seq.push_back(id);
-    seq.push_back(Tokenizer::kEos);
-    if (static_cast<int>(seq.size()) > config.max_seq_len) {
-      ++too_long;
-      continue;
-    }
-    docs.push_back(std::move(seq));
-  }
-  if (too_long)
-    std::fprintf(stderr, "pretrain: skipped %zu of %zu documents longer than the context of %d\n",
-                 too_long, documents.size(), config.max_seq_len);
-  if (docs.empty()) throw Error("pretrain: no documents fit the model's context");
+  const std::vector<std::vector<int>> docs = encode_documents(documents, tokenizer, config.max_seq_len);
 
   fs::create_directories(out);
-  const fs::path settings_file = out / "pretrain.json", state_file = out / "training_state.safetensors",
-                 metrics_file = out / "metrics.jsonl";
+  const RunFiles files(out);
   const std::string settings = run_settings(config, tokenizer, o, documents.size());
   if (!model) model = make_transformer(config, derive_seed(o.seed, {0x696e6974ULL}));
-  AdamW optimizer(model->named_weights(), AdamWOptions{0.9, 0.95, 1e-8, o.weight_decay});
+  AdamW optimizer(model->named_weights(),
+                  AdamWOptions{.beta1 = 0.9, .beta2 = 0.95, .eps = 1e-8, .weight_decay = o.weight_decay});
+  LogInterval interval;
   PretrainResult result;
-  int64_t step = 0;
-  double loss_sum = 0, norm_sum = 0;  // over the open log interval
-  int64_t tokens_sum = 0, interval = 0;
-  if (fs::exists(state_file)) {
-    if (!fs::exists(settings_file) || read_file(settings_file) != settings)
-      throw Error(fmt::format("{} holds a run with other settings (see {}); choose another --out "
-                              "or remove it", out.string(), settings_file.string()));
-    TrainingState state = load_training_state(state_file, model, optimizer);
-    step = state.step;
-    auto extra = nlohmann::json::parse(state.extra_json);
-    loss_sum = extra.value("loss_sum", 0.0);
-    norm_sum = extra.value("norm_sum", 0.0);
-    tokens_sum = extra.value("tokens_sum", int64_t{0});
-    interval = extra.value("interval", int64_t{0});
-    result.resumed_from = step;
-    trim_metrics(metrics_file, step);
-    std::fprintf(stderr, "pretrain: resuming %s at step %lld of %d\n", out.c_str(),
-                 static_cast<long long>(step), o.steps);
-  } else {
-    write_file_atomically(settings_file, settings);
-    write_file_atomically(metrics_file, "");
-  }
-
-  // The open log interval's sums travel with the checkpoint so that a resumed
-  // run logs the same figures as an uninterrupted one.
-  auto save = [&](int64_t at) {
-    save_model(out, model, tokenizer);
-    nlohmann::json extra = {{"loss_sum", loss_sum}, {"norm_sum", norm_sum},
-                            {"tokens_sum", tokens_sum}, {"interval", interval}};
-    save_training_state(state_file, model, optimizer, {at, extra.dump()});
-  };
+  int64_t step = resume_or_start(files, settings, model, optimizer, interval, o.steps);
+  result.resumed_from = step;
   auto run_eval = [&](int64_t at) {
     if (!evaluate) return;
     model->eval();
-    auto figures = evaluate(model, at);
+    result.final_eval = evaluate(model, at);
     model->train();
     nlohmann::ordered_json j;
     j["step"] = at;
-    j["eval"] = figures;
-    append_line(metrics_file, j.dump());
-    result.final_eval = figures;
+    j["eval"] = result.final_eval;
+    append_line(files.metrics, j.dump());
   };
 
   Progress progress("pretrain", o.steps, "steps");
   progress.advance(step);
-  auto interval_start = std::chrono::steady_clock::now();
-  const auto params = optimizer.params();
+  interval.start = std::chrono::steady_clock::now();
   while (step < o.steps) {
-    PackedBatch batch = pack_batch(docs, o.batch_size, config.max_seq_len, o.seed, step);
-    const int64_t B = batch.inputs.size(0), T = batch.inputs.size(1);
-    torch::Tensor logits = model->forward(batch.inputs, batch.positions, batch.bias);
-    torch::Tensor loss = torch::nn::functional::cross_entropy(
-        logits.reshape({B * T, config.vocab_size}), batch.targets.reshape({B * T}),
-        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
-    optimizer.zero_grad();
-    loss.backward();
-    double norm = clip_grad_norm(params, o.clip_norm);
-    const double lr = pretrain_lr(o, step);
-    optimizer.step(lr);
+    const PackedBatch batch = pack_batch(docs, o.batch_size, config.max_seq_len, o.seed, step);
+    const StepFigures figures = train_step(model, optimizer, optimizer.params(), batch, o, step);
     ++step;
     progress.advance();
-    loss_sum += loss.item<double>();
-    norm_sum += norm;
-    tokens_sum += batch.tokens;
-    ++interval;
+    interval.add(figures);
     if (step % o.log_every == 0 || step == o.steps) {
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - interval_start).count();
-      nlohmann::ordered_json j;
-      j["step"] = step;
-      j["loss"] = loss_sum / interval;
-      j["lr"] = lr;
-      j["grad_norm"] = norm_sum / interval;
-      j["tokens_per_s"] = secs > 0 ? tokens_sum / secs : 0.0;
-      append_line(metrics_file, j.dump());
-      result.final_loss = loss_sum / interval;
-      loss_sum = norm_sum = 0;
-      tokens_sum = interval = 0;
-      interval_start = std::chrono::steady_clock::now();
+      result.final_loss = interval.loss_sum / interval.steps;
+      append_line(files.metrics, interval.close(step, figures.lr));
     }
     if (o.eval_every > 0 && step % o.eval_every == 0 && step != o.steps) run_eval(step);
-    if (step % o.checkpoint_every == 0 || step == o.steps) save(step);
+    if (step % o.checkpoint_every == 0 || step == o.steps) {
+      save_model(out, model, tokenizer);
+      save_training_state(files.state, model, optimizer, {step, interval.state()});
+    }
   }
   progress.finish();
   // The final weights' evaluation (also when a run killed right after its
   // last save is started again).
-  if (!has_eval_at(metrics_file, o.steps)) run_eval(o.steps);
+  if (!has_eval_at(files.metrics, o.steps)) run_eval(o.steps);
   result.steps_done = step;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  result.seconds = seconds_since(start_time);
   return result;
 }
 
