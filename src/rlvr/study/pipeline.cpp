@@ -80,11 +80,17 @@ class StudyRun {
   bool forced(const std::string& kind) const;
 
   report::TaskStudy run_task(const std::string& task, json& task_section);
+  std::vector<TrainedModel> train_models(StageCache& cache, const std::string& task);
   TrainedModel pretrain_base(StageCache& cache, const std::string& task);
   TrainedModel train_rl(StageCache& cache, const std::string& task, const TrainedModel& base,
                         const std::string& algorithm);
   TrainedModel distill(StageCache& cache, const std::string& task, const TrainedModel& base);
   fs::path sample(StageCache& cache, const std::string& task, const TrainedModel& model);
+  void analyse(const std::string& task, const std::vector<TrainedModel>& models,
+               const std::vector<fs::path>& sample_files, report::TaskStudy& study);
+  std::vector<report::PerplexityGroup> cross_perplexity(StageCache& cache, const std::string& task,
+                                                        const std::vector<TrainedModel>& models,
+                                                        const std::vector<fs::path>& sample_files);
 
   int difficulty_of(const tasks::TaskFamily& family) const {
     const int asked = config_.difficulty_for(family.name());
@@ -280,22 +286,19 @@ metrics::AnalysisOptions analysis_options(const StudyConfig& config, int threads
 
 }  // namespace
 
-report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
-  const tasks::TaskFamily& family = tasks::family(task);
-  StageCache cache(options_.out / task);
-
+// The models of one task: the base model, one per RL algorithm, the distilled one.
+std::vector<TrainedModel> StudyRun::train_models(StageCache& cache, const std::string& task) {
   TrainedModel base = pretrain_base(cache, task);
   std::vector<TrainedModel> models = {base};
   for (const std::string& algorithm : config_.rl.algorithms) models.push_back(train_rl(cache, task, base, algorithm));
   if (config_.distill.enabled) models.push_back(distill(cache, task, base));
+  return models;
+}
 
-  std::vector<fs::path> sample_files;
-  for (const TrainedModel& m : models) sample_files.push_back(sample(cache, task, m));
-
-  report::TaskStudy study;
-  study.task = task;
-
-  // Analysis: pure and fast, so it is recomputed from the samples every run.
+// Analysis: pure and fast, so it is recomputed from the samples every run;
+// also over the samples whose every step is valid, when steps are checkable.
+void StudyRun::analyse(const std::string& task, const std::vector<TrainedModel>& models,
+                       const std::vector<fs::path>& sample_files, report::TaskStudy& study) {
   auto start = std::chrono::steady_clock::now();
   std::vector<std::pair<std::string, std::vector<fs::path>>> inputs, valid_inputs;
   bool checkable = false;
@@ -320,9 +323,15 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
   }
   timings_.push_back({task + "/analyze",
                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), false});
+}
 
-  // Perplexity cross-scoring: every model's responses under the base model
-  // and under the model itself.
+// Perplexity cross-scoring: every model's responses under the base model
+// (models.front()) and under the model itself.
+std::vector<report::PerplexityGroup> StudyRun::cross_perplexity(StageCache& cache, const std::string& task,
+                                                                const std::vector<TrainedModel>& models,
+                                                                const std::vector<fs::path>& sample_files) {
+  const tasks::TaskFamily& family = tasks::family(task);
+  const TrainedModel& base = models.front();
   std::string ppl_key = "perplexity";
   for (const TrainedModel& m : models) ppl_key += "|" + m.key;
   ppl_key = hash_text(ppl_key + fmt::format("|{}|{}|{}", config_.eval.problems, config_.eval.n, kPerplexityResponses));
@@ -344,31 +353,39 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
     }
     write_file_atomically(dir / "perplexity.json", groups.dump() + "\n");
   });
-  json groups = json::parse(read_file(cache.dir("perplexity") / "perplexity.json"));
-  json ppl_medians = json::object();
-  for (const json& g : groups) {
-    report::PerplexityGroup group{g["scorer"], g["responder"], g["values"].get<std::vector<double>>()};
-    std::vector<double> sorted = group.values;
-    std::sort(sorted.begin(), sorted.end());
-    if (!sorted.empty())
-      ppl_medians[fmt::format("PPL_{}(Y_{})", group.scorer, group.responder)] = sorted[sorted.size() / 2];
-    study.perplexity.push_back(std::move(group));
-  }
+  std::vector<report::PerplexityGroup> out;
+  for (const json& g : json::parse(read_file(cache.dir("perplexity") / "perplexity.json")))
+    out.push_back({g["scorer"], g["responder"], g["values"].get<std::vector<double>>()});
+  return out;
+}
 
+namespace {
+
+// Held-out pass@k over the RL steps of each RL model.
+std::vector<report::TrainingCurve> training_curves(const std::vector<TrainedModel>& models) {
+  std::vector<report::TrainingCurve> curves;
   for (const TrainedModel& m : models) {
     if (m.label == "base" || m.label == "distill") continue;
     report::TrainingCurve curve;
     curve.model = m.label;
     curve.points = read_training_curve(m.dir / "metrics.jsonl", curve.k);
-    if (!curve.points.empty()) study.training.push_back(std::move(curve));
+    if (!curve.points.empty()) curves.push_back(std::move(curve));
   }
+  return curves;
+}
 
-  const std::vector<metrics::ModelFinding> described = metrics::describe_models(study.analysis);
-  study.findings = metrics::findings_summary(described);
+// The task's section of summary.json: findings, verdicts, median perplexities,
+// pass@k with valid steps, the models.
+json task_section(const report::TaskStudy& study, const std::vector<TrainedModel>& models) {
   json verdicts = json::object();
-  for (const metrics::ModelFinding& f : described) {
-    study.finding_items.push_back(f.sentence);
+  for (const metrics::ModelFinding& f : metrics::describe_models(study.analysis))
     verdicts[f.model] = metrics::verdict_name(f.verdict);
+  json ppl_medians = json::object();
+  for (const report::PerplexityGroup& group : study.perplexity) {
+    std::vector<double> sorted = group.values;
+    std::sort(sorted.begin(), sorted.end());
+    if (!sorted.empty())
+      ppl_medians[fmt::format("PPL_{}(Y_{})", group.scorer, group.responder)] = sorted[sorted.size() / 2];
   }
   json valid_pass = json::object();
   if (study.steps_valid) {
@@ -378,15 +395,34 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
       valid_pass[m.label] = curve;
     }
   }
-  section = {{"findings", metrics::findings_paragraph(study.analysis)},
-             {"verdicts", verdicts},
-             {"perplexity_median", ppl_medians},
-             {"steps_valid_pass_at_k", valid_pass},
-             {"models", [&] {
-                json list = json::array();
-                for (const TrainedModel& m : models) list.push_back({{"label", m.label}, {"checkpoint", m.dir.string()}});
-                return list;
-              }()}};
+  json list = json::array();
+  for (const TrainedModel& m : models) list.push_back({{"label", m.label}, {"checkpoint", m.dir.string()}});
+  return {{"findings", metrics::findings_paragraph(study.analysis)},
+          {"verdicts", verdicts},
+          {"perplexity_median", ppl_medians},
+          {"steps_valid_pass_at_k", valid_pass},
+          {"models", list}};
+}
+
+}  // namespace
+
+// One task: train, sample, analyse, cross-score, read the training curves,
+// describe what was found.
+report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
+  StageCache cache(options_.out / task);
+  const std::vector<TrainedModel> models = train_models(cache, task);
+  std::vector<fs::path> sample_files;
+  for (const TrainedModel& m : models) sample_files.push_back(sample(cache, task, m));
+
+  report::TaskStudy study;
+  study.task = task;
+  analyse(task, models, sample_files, study);
+  study.perplexity = cross_perplexity(cache, task, models, sample_files);
+  study.training = training_curves(models);
+  const std::vector<metrics::ModelFinding> described = metrics::describe_models(study.analysis);
+  study.findings = metrics::findings_summary(described);
+  for (const metrics::ModelFinding& f : described) study.finding_items.push_back(f.sentence);
+  section = task_section(study, models);
   return study;
 }
 
