@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "rlvr/util/parallel.h"
 #include "rlvr/metrics/random.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/util/seed.h"
 
 namespace rlvr::metrics {
