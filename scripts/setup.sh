@@ -14,6 +14,7 @@ packages=(
   libsimdjson-dev                             # reads sample files at hundreds of MB/s
   libginac-dev libcln-dev libgmp-dev          # exact and symbolic math for the verifier
   clang libclang-rt-14-dev                    # libFuzzer targets
+  clang-format                                # formats new code by .clang-format
   python3 python3-numpy python3-torch python3-sympy  # peers the benchmarks compare against
   chromium                                    # report tests open the HTML report in a real headless browser
 )
