@@ -85,7 +85,7 @@ void bind_math(py::module_& m) {
       .def_property_readonly("equivalent", [](const TimedVerdict& v) { return v.verdict.equivalent; },
                              "True when the answer is equivalent to the gold.")
       .def_property_readonly("decided", [](const TimedVerdict& v) { return v.verdict.decided; },
-                             "False when no verdict could be reached (no_answer, parse_error, budget).")
+                             "False when no verdict could be reached: no answer in the gold, parse_error or budget.")
       .def_property_readonly("reason", [](const TimedVerdict& v) { return v.verdict.reason; },
                              "exact, numeric, symbolic, string, text, structure, no_answer, parse_error or budget.")
       .def_property_readonly("detail", [](const TimedVerdict& v) { return v.verdict.detail; },

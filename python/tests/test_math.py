@@ -20,9 +20,11 @@ def test_check_reports_reason_normal_forms_and_time():
     assert v.gold_answer == "\\frac{3}{4}" and v.pred_answer == "\\dfrac{6}{8}"
     assert v.gold_norm and v.pred_norm
     assert v.seconds >= 0.0
-    none = rm.check("3", "I do not know.")
-    assert not none.equivalent and not none.decided and none.reason == "no_answer"
+    none = rm.check("3", "I do not know.")  # a prediction without an answer is wrong
+    assert not none.equivalent and none.decided and none.reason == "no_answer"
     assert not bool(none)
+    no_gold = rm.check("", "\\boxed{3}")  # a gold without an answer decides nothing
+    assert not no_gold.equivalent and not no_gold.decided and no_gold.reason == "no_answer"
 
 
 def test_budget_stops_towers_without_hanging():

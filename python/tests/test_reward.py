@@ -33,7 +33,8 @@ def test_verl_keyword_call_dict_and_policy():
                                  extra_info={"split": "train"}, percent="fraction")
     assert score == 1.0
     detail = reward.compute_score_detailed("math", "so \\boxed{\\frac{1}{2}}", "0.5")
-    assert detail == {"score": 1.0, "acc": True, "pred": "\\frac{1}{2}", "reason": "exact"}
+    assert detail == {"score": 1.0, "acc": True, "pred": "\\frac{1}{2}", "reason": "numeric"}
+    assert reward.compute_score_detailed("math", "so \\boxed{3}", "4")["reason"] == "exact"
     with pytest.raises(TypeError):
         reward.compute_score("math", "\\boxed{1}", "1", None, unknown_option=True)
 
