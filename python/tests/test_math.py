@@ -23,8 +23,6 @@ def test_check_reports_reason_normal_forms_and_time():
     none = rm.check("3", "I do not know.")  # a prediction without an answer is wrong
     assert not none.equivalent and none.decided and none.reason == "no_answer"
     assert not bool(none)
-    no_gold = rm.check("", "\\boxed{3}")  # a gold without an answer decides nothing
-    assert not no_gold.equivalent and not no_gold.decided and no_gold.reason == "no_answer"
 
 
 def test_budget_stops_towers_without_hanging():
