@@ -12,7 +12,7 @@ jobs=$(nproc)
 
 configure() {  # dir sanitizers
   cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRLVR_WITH_TORCH=OFF \
-    -DRLVR_BUILD_BENCH=OFF -DRLVR_SANITIZE="$2" >/dev/null
+    -DRLVR_BUILD_BENCH=OFF -DRLVR_BUILD_PYTHON=OFF -DRLVR_SANITIZE="$2" >/dev/null
 }
 
 if [[ "$which" == all || "$which" == asan ]]; then

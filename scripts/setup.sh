@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs every Debian package rlvr-lab needs (only those missing) and builds
-# the project into build/. Run as root on Debian 12; safe to run again.
-#   scripts/setup.sh            install + configure + build the programs
+# Installs every Debian package rlvr-lab needs (only those missing), builds the
+# project into build/ and installs the Python package rlvr into the virtual
+# environment .venv/ (which also sees Debian's numpy and pytest). Run as root on
+# Debian 12; once the packages are there, an ordinary user can run it too
+# (in a checkout they own). Safe to run again.
+#   scripts/setup.sh            install + configure + build the programs and the Python package
 #   RLVR_BUILD_TYPE=Debug scripts/setup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,8 @@ packages=(
   clang libclang-rt-14-dev                    # libFuzzer targets
   clang-format                                # formats new code by .clang-format
   python3 python3-numpy python3-torch python3-sympy  # peers the benchmarks compare against
+  python3-dev pybind11-dev python3-pybind11   # the Python extension module (python/)
+  python3-setuptools python3-venv python3-pip python3-pytest  # its build backend, install and tests
   chromium                                    # report tests open the HTML report in a real headless browser
 )
 
@@ -34,9 +39,17 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Only the two programs here, so that the main job starts sooner; scripts/test.sh
-# builds the tests and benchmarks.
+# Only the two programs and the Python module here, so that the main job starts
+# sooner; scripts/test.sh builds the tests and benchmarks.
 jobs=$(nproc)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${RLVR_BUILD_TYPE:-Release}" >/dev/null
-cmake --build build -j "$jobs" --target rlvr_cli rlvr_lab
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${RLVR_BUILD_TYPE:-Release}" \
+  -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
+cmake --build build -j "$jobs" --target rlvr_cli rlvr_lab rlvr_python
 echo "setup: built build/rlvr and build/rlvr-lab"
+
+# The Python package, into .venv/: Debian's pip refuses to install into the
+# system Python (PEP 668), and a virtual environment needs no root. The
+# extension module was just built in build/, so pip only copies it.
+[ -x .venv/bin/python ] || /usr/bin/python3 -m venv --system-site-packages .venv
+RLVR_CMAKE_BUILD_DIR=build .venv/bin/pip install --quiet --no-build-isolation --no-index ./python
+echo "setup: installed the Python package rlvr into .venv (.venv/bin/python -c 'import rlvr')"

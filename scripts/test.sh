@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Sets up (installs, builds) and runs the whole test suite: every test program
-# through CTest, the instrument's rooms again under sanitizers (AddressSanitizer
-# + UBSan, then ThreadSanitizer for the threaded code), and a bounded fuzzing
-# run of the answer verifier (libFuzzer with AddressSanitizer).
+# through CTest, the Python package's tests with pytest, the instrument's rooms
+# again under sanitizers (AddressSanitizer + UBSan, then ThreadSanitizer for the
+# threaded code), and a bounded fuzzing run of the answer verifier (libFuzzer
+# with AddressSanitizer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cmake --build build -j "$(nproc)"  # setup builds the programs; this adds tests and benchmarks
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 900
+# The Python package as installed by setup.sh. RLVR_REQUIRE_CLI makes the
+# comparison with `build/rlvr analyze` fail instead of skip without the CLI.
+# set -e turns any non-zero pytest status into a failure, including 5 (no
+# tests collected).
+RLVR_REQUIRE_CLI=1 RLVR_CLI="$PWD/build/rlvr" .venv/bin/python -m pytest -q -p no:cacheprovider python/tests
 scripts/sanitize.sh
 scripts/fuzz.sh "${RLVR_FUZZ_SECONDS:-60}"

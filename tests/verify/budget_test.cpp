@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "rlvr/verify/equivalence.h"
+#include "rlvr/verify/extract.h"
 
 namespace rlvr::verify {
 namespace {
@@ -64,6 +65,32 @@ TEST(Budget, LongInputsAreBounded) {
   for (int i = 0; i < 3000; ++i) sum += "x+";
   sum += "1";
   EXPECT_EQ(compare_answers("1", sum, CheckOptions{}).reason, "budget");
+}
+
+// Text full of unclosed or nested delimiters: each delimiter used to be
+// matched by its own walk to the end of the text, so a few hundred kilobytes
+// of them took minutes. The answer found must stay the same.
+TEST(Budget, UnclosedAndNestedDelimitersAreFound) {
+  std::string boxes;
+  for (int i = 0; i < 200000; ++i) boxes += "\\boxed{";
+  auto found = extract_answer(boxes + " so \\boxed{42}", {ExtractKind::Latex});
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->answer, "42");
+  EXPECT_EQ(found->rule, "boxed");
+  EXPECT_FALSE(extract_answer(boxes, {ExtractKind::Latex}));
+
+  std::string regions;
+  for (int i = 0; i < 300000; ++i) regions += i % 2 ? "\\(" : "\\[";
+  found = extract_answer(regions + "\n$7$", {ExtractKind::Latex});
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->answer, "7");
+  std::string dollars(300000, '$');
+  EXPECT_TRUE(check("1", dollars, CheckOptions{}).reason.size() > 0);
+
+  auto last = last_boxed(nested("\\boxed{", "x", "}", 100000));
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->size(), 100000u * 8 - 8 + 1);
+  EXPECT_EQ(last->substr(0, 7), "\\boxed{");
 }
 
 TEST(Budget, ChecksRunInManyThreadsAtOnce) {

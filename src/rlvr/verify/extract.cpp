@@ -27,13 +27,36 @@ std::string trim(std::string_view s) {
 }
 
 struct Box {
-  size_t start;  // of the command
-  size_t end;    // one past the closing brace
-  std::string content;
+  size_t start;              // of the command
+  size_t end;                // one past the closing brace
+  std::string_view content;  // a view into the searched text
 };
+
+// For every '{' in text, the position of its matching '}' (npos when it has
+// none), in one pass: a box's content is then found in constant time, so that
+// text full of unclosed or nested boxes costs linear time, not quadratic.
+// "\{" and "\}" are escaped braces and match nothing.
+std::vector<size_t> matching_braces(std::string_view text) {
+  std::vector<size_t> match(text.size(), std::string_view::npos);
+  std::vector<size_t> open;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == '{' || text[i + 1] == '}')) {
+      ++i;
+      continue;
+    }
+    if (text[i] == '{') {
+      open.push_back(i);
+    } else if (text[i] == '}' && !open.empty()) {
+      match[open.back()] = i;
+      open.pop_back();
+    }
+  }
+  return match;
+}
 
 std::vector<Box> find_boxes(std::string_view text) {
   std::vector<Box> boxes;
+  std::vector<size_t> match;
   for (std::string_view cmd : {"boxed", "fbox"}) {
     size_t pos = 0;
     while ((pos = text.find(cmd, pos)) != std::string_view::npos) {
@@ -43,26 +66,18 @@ std::vector<Box> find_boxes(std::string_view text) {
       while (open < text.size() && is_space(text[open])) ++open;
       pos += cmd.size();
       if (open >= text.size() || text[open] != '{') continue;
-      int level = 0;
-      size_t i = open;
-      for (; i < text.size(); ++i) {
-        if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == '{' || text[i + 1] == '}')) {
-          ++i;
-          continue;
-        }
-        if (text[i] == '{') ++level;
-        else if (text[i] == '}' && --level == 0) break;
-      }
-      if (i >= text.size()) continue;  // unbalanced: not a box
-      boxes.push_back({start, i + 1, std::string(text.substr(open + 1, i - open - 1))});
-      pos = i + 1;
+      if (match.empty()) match = matching_braces(text);
+      size_t close = match[open];
+      if (close == std::string_view::npos) continue;  // unbalanced: not a box
+      boxes.push_back({start, close + 1, text.substr(open + 1, close - open - 1)});
+      pos = close + 1;
     }
   }
   std::sort(boxes.begin(), boxes.end(), [](const Box& a, const Box& b) { return a.start < b.start; });
   // Drop boxes nested inside another box.
   std::vector<Box> outer;
   for (auto& b : boxes)
-    if (outer.empty() || b.start >= outer.back().end) outer.push_back(std::move(b));
+    if (outer.empty() || b.start >= outer.back().end) outer.push_back(b);
   return outer;
 }
 
@@ -83,7 +98,7 @@ std::optional<std::pair<std::string, size_t>> boxed_answer(std::string_view text
   if (boxes.empty()) return std::nullopt;
   size_t first = boxes.size() - 1;
   while (first > 0 && only_connectors(text.substr(boxes[first - 1].end, boxes[first].start - boxes[first - 1].end))) --first;
-  if (first == boxes.size() - 1) return std::make_pair(boxes.back().content, boxes.back().start);
+  if (first == boxes.size() - 1) return std::make_pair(std::string(boxes.back().content), boxes.back().start);
   std::string set = "\\{";
   for (size_t i = first; i < boxes.size(); ++i) {
     if (i > first) set += ", ";
@@ -117,16 +132,34 @@ struct Found {
 std::optional<Found> last_math_region_at(std::string_view text) {
   std::vector<Region> regions;
   size_t i = 0;
+  // Searches for a closing delimiter start at increasing positions. A search
+  // that starts inside the stretch the previous search for the same delimiter
+  // walked ends the same way (it joins that walk: a start follows an opening
+  // "$" or "\(", never an escaping backslash), so each stretch is walked once
+  // and text full of unclosed "\(" or "$" costs linear time, not quadratic.
+  struct Walk {
+    size_t from = std::string_view::npos, stop = 0, result = std::string_view::npos;
+  };
+  Walk walks[4];  // $, $$, \), \]
   auto find_close = [&](size_t from, std::string_view close, bool inline_only) -> size_t {
+    Walk& walk = walks[close == "$" ? 0 : close == "$$" ? 1 : close == "\\)" ? 2 : 3];
+    if (walk.from != std::string_view::npos && from >= walk.from && from <= walk.stop) return walk.result;
+    walk = Walk{from, text.size(), std::string_view::npos};
     for (size_t j = from; j + close.size() <= text.size(); ++j) {
-      if (inline_only && text[j] == '\n') return std::string_view::npos;
+      if (inline_only && text[j] == '\n') {
+        walk.stop = j;
+        return walk.result;
+      }
       if (text[j] == '\\' && close == "$") {
         ++j;
         continue;
       }
-      if (text.substr(j, close.size()) == close) return j;
+      if (text.substr(j, close.size()) == close) {
+        walk.stop = walk.result = j;
+        return j;
+      }
     }
-    return std::string_view::npos;
+    return walk.result;
   };
   while (i < text.size()) {
     char c = text[i];
@@ -282,7 +315,7 @@ std::optional<Found> after_last_phrase(std::string_view text, std::initializer_l
 std::optional<std::string> last_boxed(std::string_view text) {
   auto boxes = find_boxes(text);
   if (boxes.empty()) return std::nullopt;
-  return boxes.back().content;
+  return std::string(boxes.back().content);
 }
 
 std::optional<std::string> last_number(std::string_view text) {
