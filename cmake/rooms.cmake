@@ -9,6 +9,10 @@ function(rlvr_add_room name)
     add_library(${target} STATIC ${sources})
     target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
     target_link_libraries(${target} PUBLIC ${ROOM_DEPS} ${ROOM_LIBS})
+    if(NOT ROOM_TORCH)
+      # The torch-free rooms also go into the Python extension module, a shared object.
+      set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+    endif()
     if(ROOM_TORCH)
       target_link_libraries(${target} PUBLIC ${TORCH_LIBRARIES})
       # torch/torch.h costs seconds per file; a precompiled header pays it once.
