@@ -64,7 +64,8 @@ TEST_F(Tricks, NotCaughtAlwaysEqualObject) {
 TEST_F(Tricks, NotCaughtPatchedBuiltins) {
   // HumanEval/4 mean_absolute_deviation checks only abs(candidate(x) - y) < 1e-6.
   ASSERT_NE(problem(4).test.find("assert abs("), std::string::npos);
-  EXPECT_EQ(status_of(problem(4), "    import builtins\n    builtins.abs = lambda x: 0\n    return 0.0\n"), "passed");
+  // (patched at module level, after the function: `abs` is looked up before the call)
+  EXPECT_EQ(status_of(problem(4), "    return 0.0\nimport builtins\nbuiltins.abs = lambda x: 0\n"), "passed");
   EXPECT_EQ(status_of(problem(4), "    return 0.0\n"), "failed:AssertionError");
 }
 
