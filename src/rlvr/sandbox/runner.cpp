@@ -332,7 +332,8 @@ Result Runner::run(const std::string& source) {
         spec.filter = filter_for(FilterProfile::Server);
         spec.limits = limits;
         spec.limits.cpu_seconds = 1e9;          // each child gets its own CPU limit
-        spec.limits.processes = limits.processes + 3;  // server and supervisor around each program
+        // The server, the supervisor and supervisors still exiting count too.
+        spec.limits.processes = limits.processes + 8;
         spec.drop_capabilities = false;         // it mounts /tmp and /proc for each child
         Clock::time_point start = Clock::now();
         (void)start;

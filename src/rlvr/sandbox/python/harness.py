@@ -141,6 +141,8 @@ def _enter_program_jail(config, stdout_w, stderr_w, result_w):
         _check(_libc.mount(b"tmpfs", b"/proc", b"tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, b"size=4k,mode=0555"),
                "hide /proc")
     os.chdir("/tmp")
+    if "random" in sys.modules:  # a fresh seed, not the one every child inherited
+        sys.modules["random"].seed()
     null = os.open("/dev/null", os.O_RDONLY)
     os.dup2(null, 0)
     os.dup2(stdout_w, 1)
@@ -243,6 +245,10 @@ def _supervise(config, request, response_fd):
     })
 
 
+_WARM_MODULES = ("typing", "math", "re", "collections", "itertools", "functools", "heapq", "string", "hashlib",
+                 "bisect", "fractions", "decimal", "operator", "copy", "datetime", "array", "cmath")
+
+
 def serve():
     """Fork server: fd 0 requests, fd 1 responses (4-byte length, then JSON)."""
     _prctl(_PR_SET_DUMPABLE, 0)
@@ -251,12 +257,23 @@ def serve():
     config = _read_frame(requests)
     program = bytes.fromhex(config["filter"])
     config["filter_buffer"] = ctypes.create_string_buffer(program, len(program))
+    # Modules test programs import most, loaded once here instead of in every
+    # child (not random: its state would be the same in every child).
+    for name in _WARM_MODULES:
+        try:
+            __import__(name)
+        except ImportError:
+            pass
     gc.collect()
     gc.freeze()  # fewer copied pages in each child
     while True:
         request = _read_frame(requests)
         if request is None:
             return
+        # Supervisors answer before they exit; their exit (tearing down the
+        # program's mount namespace) overlaps the next program, and they are
+        # reaped here, before each new one.
+        _reap_finished()
         pid = os.fork()
         if pid == 0:
             try:
@@ -264,4 +281,13 @@ def serve():
             except BaseException as error:
                 _write_frame(responses, {"error": "supervisor: %s" % error})
             os._exit(0)
-        os.waitpid(pid, 0)
+
+
+def _reap_finished():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
