@@ -105,7 +105,8 @@ int main(int argc, char** argv) {
   std::string canonical_name = "canonical x" + std::to_string(repeat);
   print(canonical_name.c_str(), "fork server", run_ours(canonical, sandbox::Mode::ForkServer, timeout, workers));
   std::vector<std::string> fresh(canonical.begin(), canonical.begin() + static_cast<long>(std::min(fresh_limit, canonical.size())));
-  print(canonical_name.c_str(), "fresh interpreter", run_ours(fresh, sandbox::Mode::FreshInterpreter, timeout, workers));
+  if (!fresh.empty())
+    print(canonical_name.c_str(), "fresh interpreter", run_ours(fresh, sandbox::Mode::FreshInterpreter, timeout, workers));
   if (peer) run_peer(canonical_name.c_str(), canonical, timeout, workers);
   print("mixed, 20% time-outs", "fork server", run_ours(mixed, sandbox::Mode::ForkServer, timeout, workers));
   if (peer) run_peer("mixed, 20% time-outs", mixed, timeout, workers);

@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "../data/temp_dir.h"
+#include "support/temp_dir.h"
 #include "rlvr/util/files.h"
 #include "sandbox_support.h"
 
