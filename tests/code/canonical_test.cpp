@@ -19,8 +19,10 @@ const std::filesystem::path kData = std::filesystem::path(RLVR_SOURCE_DIR) / "da
 
 JudgeOptions options() {
   JudgeOptions o;
-  o.sandbox.limits.wall_seconds = 20;  // generous: the machine may be busy
-  o.sandbox.limits.cpu_seconds = 20;
+  // Generous: MBPP 123 needs about 6 CPU seconds, and a shared machine may
+  // give each worker a fraction of a core.
+  o.sandbox.limits.wall_seconds = 120;
+  o.sandbox.limits.cpu_seconds = 60;
   return o;
 }
 

@@ -74,7 +74,7 @@ TEST(Labeling, FlatSamplesKeepTheirFields) {
                    {"model", "m"}}.dump() + "\n";
   auto in = dir.write("samples.jsonl", flat);
   JudgeOptions o = options();
-  o.sandbox.limits.wall_seconds = 3;
+  o.sandbox.limits.wall_seconds = 5;
   CodeLabelSummary s = label_code_samples(in, dir.path() / "labelled.jsonl", problems, o);
   EXPECT_EQ(s.format, "flat");
   EXPECT_EQ(s.samples, 24u);
@@ -111,7 +111,7 @@ TEST(Labeling, ReferenceRowsGetScores) {
   }
   auto in = dir.write("rows.jsonl", rows);
   JudgeOptions o = options();
-  o.sandbox.limits.wall_seconds = 3;
+  o.sandbox.limits.wall_seconds = 5;
   CodeLabelSummary s = label_code_samples(in, dir.path() / "out.jsonl", problems, o);
   EXPECT_EQ(s.format, "reference");
   EXPECT_EQ(s.passed, 12u);

@@ -14,7 +14,7 @@
 inline rlvr::sandbox::Options test_options(rlvr::sandbox::Mode mode) {
   rlvr::sandbox::Options o;
   o.mode = mode;
-  o.limits.wall_seconds = 4;
+  o.limits.wall_seconds = 6;  // room for a busy machine; the hostile ones run into it
   o.limits.cpu_seconds = 3;
   o.limits.memory_bytes = 512ull << 20;
   o.limits.processes = 32;
