@@ -27,7 +27,7 @@ int run(const std::string& args, const fs::path& log) {
 
 // Problem i of the first five: `right[i]` of 4 samples are the reference solution.
 std::string completion(const rlvr::code::CodeProblem& p, bool right, int sample) {
-  if (right) return sample % 2 ? "```python\n" + p.prompt + p.reference + "```" : p.reference;
+  if (right) return sample % 2 ? std::string("```python\n") + p.prompt + p.reference + "```" : p.reference;
   return sample % 2 ? "    return None\n" : "    import os\n    os._exit(0)\n";
 }
 

@@ -30,8 +30,8 @@ std::string completion(const CodeProblem& p, int sample, bool right) {
   if (right) {
     switch (sample % 3) {
       case 0: return p.reference;                                                    // body after the prompt
-      case 1: return "Here is the function:\n```python\n" + p.prompt + p.reference + "```\nDone.";  // chat answer
-      default: return "\n" + p.prompt.substr(p.prompt.find("def ")) + p.reference;  // a whole function, no fence
+      case 1: return std::string("Here is the function:\n```python\n") + p.prompt + p.reference + "```\nDone.";  // chat answer
+      default: return std::string("\n") + p.prompt.substr(p.prompt.find("def ")) + p.reference;  // a whole function, no fence
     }
   }
   switch (sample % 3) {
