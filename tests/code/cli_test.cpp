@@ -43,7 +43,8 @@ TEST(CodeCli, VerifyThenAnalyze) {
   for (int i = 0; i < 5; ++i) {
     json code = json::array();
     for (int s = 0; s < 4; ++s) {
-      flat += json{{"problem_id", problems[static_cast<size_t>(i)].id}, {"sample_id", s},
+      // Ids as the problem's number, as reference rows name it, so analyze pairs them.
+      flat += json{{"problem_id", i}, {"sample_id", s},
                    {"completion", completion(problems[static_cast<size_t>(i)], s < base_right[i], s)}}
                   .dump() + "\n";
       code.push_back(completion(problems[static_cast<size_t>(i)], s < rl_right[i], s));
@@ -74,13 +75,14 @@ TEST(CodeCli, VerifyThenAnalyze) {
             0)
       << rlvr::read_file(log);
   json summary = json::parse(rlvr::read_file(out / "summary.json"));
-  auto pass_at = [&](const char* model, size_t point) {
-    return summary["models"][model]["pass_at_k"][point]["value"].get<double>();
+  auto pass_at = [&](const char* model, const char* k) {
+    return summary["models"][model]["pass_at_k"][k].get<double>();
   };
-  EXPECT_DOUBLE_EQ(pass_at("base", 0), 7.0 / 20.0);   // pass@1
-  EXPECT_DOUBLE_EQ(pass_at("rl", 0), 11.0 / 20.0);
-  EXPECT_DOUBLE_EQ(pass_at("base", 2), 3.0 / 5.0);    // pass@4: problems 0, 1, 2
-  EXPECT_DOUBLE_EQ(pass_at("rl", 2), 3.0 / 5.0);      // problems 0, 1, 4
+  EXPECT_DOUBLE_EQ(pass_at("base", "1"), 7.0 / 20.0);
+  EXPECT_DOUBLE_EQ(pass_at("rl", "1"), 11.0 / 20.0);
+  EXPECT_DOUBLE_EQ(pass_at("base", "4"), 3.0 / 5.0);  // problems 0, 1, 2
+  EXPECT_DOUBLE_EQ(pass_at("rl", "4"), 3.0 / 5.0);    // problems 0, 1, 4
+  EXPECT_EQ(summary["comparisons"][0]["coverage"]["model_only"], 1);  // problem 4
   std::string html = rlvr::read_file(out / "report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_TRUE(fs::exists(out / "pass_at_k.svg"));
