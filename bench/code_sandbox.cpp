@@ -52,8 +52,8 @@ Figures run_ours(const std::vector<std::string>& programs, sandbox::Mode mode, d
 }
 
 void print(const char* workload, const char* harness, const Figures& f) {
-  std::printf("%-22s %-26s %6zu programs %8.2f s %8.1f programs/s  %5zu passed %4zu timed out\n", workload, harness,
-              f.programs, f.seconds, static_cast<double>(f.programs) / f.seconds, f.passed, f.timeouts);
+  std::printf("%-22s %-26s %6zu programs %8.2f s %8.1f programs/s  %5zu passed %4zu timed out\n", workload,
+              harness, f.programs, f.seconds, static_cast<double>(f.programs) / f.seconds, f.passed, f.timeouts);
   std::fflush(stdout);
 }
 
@@ -64,8 +64,8 @@ void run_peer(const char* workload, const std::vector<std::string>& programs, do
   write_file_atomically(file, text);
   std::printf("%-22s %-26s ", workload, "peer (process per program)");
   std::fflush(stdout);
-  std::string command = std::string("/usr/bin/python3 ") + RLVR_SOURCE_DIR + "/bench/peers/code_peer.py " + file + " " +
-                        std::to_string(timeout) + " " + std::to_string(workers);
+  std::string command = std::string("/usr/bin/python3 ") + RLVR_SOURCE_DIR + "/bench/peers/code_peer.py " + file +
+                        " " + std::to_string(timeout) + " " + std::to_string(workers);
   if (std::system(command.c_str()) != 0) std::printf("peer failed\n");
   std::remove(file.c_str());
 }
@@ -101,12 +101,15 @@ int main(int argc, char** argv) {
     mixed.push_back(code::build_program(problems[i], problems[i].reference));
     if (i % 4 == 3) mixed.push_back(code::build_program(problems[i], "    while True:\n        pass\n"));
   }
-  std::printf("workers %d, time-out %.1f s, %u hardware threads\n", workers, timeout, std::thread::hardware_concurrency());
+  std::printf("workers %d, time-out %.1f s, %u hardware threads\n", workers, timeout,
+              std::thread::hardware_concurrency());
   std::string canonical_name = "canonical x" + std::to_string(repeat);
   print(canonical_name.c_str(), "fork server", run_ours(canonical, sandbox::Mode::ForkServer, timeout, workers));
-  std::vector<std::string> fresh(canonical.begin(), canonical.begin() + static_cast<long>(std::min(fresh_limit, canonical.size())));
+  std::vector<std::string> fresh(canonical.begin(),
+                                 canonical.begin() + static_cast<long>(std::min(fresh_limit, canonical.size())));
   if (!fresh.empty())
-    print(canonical_name.c_str(), "fresh interpreter", run_ours(fresh, sandbox::Mode::FreshInterpreter, timeout, workers));
+    print(canonical_name.c_str(), "fresh interpreter",
+          run_ours(fresh, sandbox::Mode::FreshInterpreter, timeout, workers));
   if (peer) run_peer(canonical_name.c_str(), canonical, timeout, workers);
   print("mixed, 20% time-outs", "fork server", run_ours(mixed, sandbox::Mode::ForkServer, timeout, workers));
   if (peer) run_peer("mixed, 20% time-outs", mixed, timeout, workers);

@@ -11,7 +11,8 @@ namespace rlvr::cli {
 void add_code_verify_options(CLI::App& sub, CodeVerifyArgs& a) {
   sub.add_option("--timeout", a.timeout, "code: wall-clock seconds per program (also its CPU limit)")
       ->check(CLI::Range(0.1, 3600.0));
-  sub.add_option("--memory-mb", a.memory_mb, "code: address-space limit per program, MiB")->check(CLI::Range(64.0, 1e6));
+  sub.add_option("--memory-mb", a.memory_mb, "code: address-space limit per program, MiB")
+      ->check(CLI::Range(64.0, 1e6));
   sub.add_flag("--fresh-interpreter", a.fresh_interpreter,
                "code: start a new sandboxed interpreter per program instead of forking from a server");
   sub.add_flag("--unsafe-no-sandbox", a.unsafe_no_sandbox,
@@ -43,9 +44,10 @@ void run_code_verify(const CodeVerifyArgs& a, const std::string& dataset, const 
   if (a.unsafe_no_sandbox)
     std::fprintf(stderr, "warning: --unsafe-no-sandbox: programs run with the host's files and network\n");
   code::CodeLabelSummary s = code::label_code_samples(samples, out, problems, options);
-  std::printf("%s: %zu rows, %zu programs, %zu passed (%.1f%%) in %.1f s, sandbox %s -> %s\n", s.format.c_str(), s.rows,
-              s.samples, s.passed, s.samples ? 100.0 * static_cast<double>(s.passed) / static_cast<double>(s.samples) : 0.0,
-              s.seconds, s.isolation.c_str(), out.c_str());
+  std::printf("%s: %zu rows, %zu programs, %zu passed (%.1f%%) in %.1f s, sandbox %s -> %s\n", s.format.c_str(),
+              s.rows, s.samples, s.passed,
+              s.samples ? 100.0 * static_cast<double>(s.passed) / static_cast<double>(s.samples) : 0.0, s.seconds,
+              s.isolation.c_str(), out.c_str());
   for (const auto& [status, count] : s.statuses) std::printf("  %-24s %zu\n", status.c_str(), count);
 }
 

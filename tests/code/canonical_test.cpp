@@ -38,14 +38,17 @@ std::set<std::string> passing(const std::vector<CodeProblem>& problems,
     if (results[i].status == Status::Passed) ids.insert(problems[i].id);
     else if (failures && failures->size() < 4000)
       *failures += problems[i].id + ": " + rlvr::sandbox::status_text(results[i]) + " " + results[i].error + " " +
-                   results[i].stderr_tail.substr(results[i].stderr_tail.size() > 300 ? results[i].stderr_tail.size() - 300 : 0) + "\n";
+                   results[i].stderr_tail.substr(
+                       results[i].stderr_tail.size() > 300 ? results[i].stderr_tail.size() - 300 : 0) +
+                   "\n";
   }
   return ids;
 }
 
 // The MBPP function under test: the name called by the first assertion.
 std::string mbpp_function(const CodeProblem& p) {
-  static const std::regex call(R"(assert\s*\(?\s*(?:set\(|math\.isclose\(|round\()?\s*([A-Za-z_][A-Za-z_0-9]*)\s*\()");
+  static const std::regex call(
+      R"(assert\s*\(?\s*(?:set\(|math\.isclose\(|round\()?\s*([A-Za-z_][A-Za-z_0-9]*)\s*\()");
   std::smatch m;
   if (std::regex_search(p.test_list.front(), m, call)) return m[1];
   return "";
@@ -55,7 +58,8 @@ TEST(Canonical, HumanEvalAllPass) {
   auto problems = load_code_dataset("humaneval", kData);
   ASSERT_EQ(problems.size(), 164u);
   std::string failures;
-  auto ids = passing(problems, [](const CodeProblem& p) { return p.reference; }, &failures);
+  auto ids = passing(
+      problems, [](const CodeProblem& p) { return p.reference; }, &failures);
   EXPECT_EQ(ids.size(), 164u) << failures;
 }
 
@@ -63,7 +67,8 @@ TEST(Canonical, MbppSanitizedAllPass) {
   auto problems = load_code_dataset("mbpp", kData);
   ASSERT_EQ(problems.size(), 427u);
   std::string failures;
-  auto ids = passing(problems, [](const CodeProblem& p) { return p.reference; }, &failures);
+  auto ids = passing(
+      problems, [](const CodeProblem& p) { return p.reference; }, &failures);
   EXPECT_EQ(ids.size(), 427u) << failures;
 }
 
@@ -71,7 +76,8 @@ TEST(Canonical, MbppFullAllPass) {
   auto problems = load_code_dataset("mbpp_full", kData);
   ASSERT_EQ(problems.size(), 974u);
   std::string failures;
-  auto ids = passing(problems, [](const CodeProblem& p) { return p.reference; }, &failures);
+  auto ids = passing(
+      problems, [](const CodeProblem& p) { return p.reference; }, &failures);
   EXPECT_EQ(ids.size(), 974u) << failures;
 }
 

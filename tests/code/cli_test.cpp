@@ -44,9 +44,11 @@ TEST(CodeCli, VerifyThenAnalyze) {
     json code = json::array();
     for (int s = 0; s < 4; ++s) {
       // Ids as the problem's number, as reference rows name it, so analyze pairs them.
-      flat += json{{"problem_id", i}, {"sample_id", s},
+      flat += json{{"problem_id", i},
+                   {"sample_id", s},
                    {"completion", completion(problems[static_cast<size_t>(i)], s < base_right[i], s)}}
-                  .dump() + "\n";
+                  .dump() +
+              "\n";
       code.push_back(completion(problems[static_cast<size_t>(i)], s < rl_right[i], s));
     }
     rows += json{{"idx", i}, {"code", code}}.dump() + "\n";
@@ -69,8 +71,8 @@ TEST(CodeCli, VerifyThenAnalyze) {
       << rlvr::read_file(log);
   auto out = dir.path() / "analysis";
   ASSERT_EQ(run(fmt::format("analyze --model base={} --model rl={} --bootstrap 50 --seed 1 --out {}",
-                            (dir.path() / "base_labelled.jsonl").string(), (dir.path() / "rl_labelled.jsonl").string(),
-                            out.string()),
+                            (dir.path() / "base_labelled.jsonl").string(),
+                            (dir.path() / "rl_labelled.jsonl").string(), out.string()),
                 log),
             0)
       << rlvr::read_file(log);
@@ -80,8 +82,8 @@ TEST(CodeCli, VerifyThenAnalyze) {
   };
   EXPECT_DOUBLE_EQ(pass_at("base", "1"), 7.0 / 20.0);
   EXPECT_DOUBLE_EQ(pass_at("rl", "1"), 11.0 / 20.0);
-  EXPECT_DOUBLE_EQ(pass_at("base", "4"), 3.0 / 5.0);  // problems 0, 1, 2
-  EXPECT_DOUBLE_EQ(pass_at("rl", "4"), 3.0 / 5.0);    // problems 0, 1, 4
+  EXPECT_DOUBLE_EQ(pass_at("base", "4"), 3.0 / 5.0);                  // problems 0, 1, 2
+  EXPECT_DOUBLE_EQ(pass_at("rl", "4"), 3.0 / 5.0);                    // problems 0, 1, 4
   EXPECT_EQ(summary["comparisons"][0]["coverage"]["model_only"], 1);  // problem 4
   std::string html = rlvr::read_file(out / "report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);

@@ -4,10 +4,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.h"
 #include "rlvr/code/labeling.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
+#include "support/temp_dir.h"
 
 using namespace rlvr::code;
 using nlohmann::json;
@@ -29,15 +29,19 @@ const int kCorrect[6] = {4, 3, 2, 1, 0, 2};
 std::string completion(const CodeProblem& p, int sample, bool right) {
   if (right) {
     switch (sample % 3) {
-      case 0: return p.reference;                                                    // body after the prompt
-      case 1: return std::string("Here is the function:\n```python\n") + p.prompt + p.reference + "```\nDone.";  // chat answer
-      default: return std::string("\n") + p.prompt.substr(p.prompt.find("def ")) + p.reference;  // a whole function, no fence
+      case 0: return p.reference;  // body after the prompt
+      case 1:
+        return std::string("Here is the function:\n```python\n") + p.prompt + p.reference +
+               "```\nDone.";  // chat answer
+      default:
+        return std::string("\n") + p.prompt.substr(p.prompt.find("def ")) +
+               p.reference;  // a whole function, no fence
     }
   }
   switch (sample % 3) {
     case 0: return "    return None\n";
     case 1: return "    import sys\n    sys.exit(0)\n";  // leaves before the assertions: not a pass
-    default: return "    while True:\n        pass\n";     // times out
+    default: return "    while True:\n        pass\n";   // times out
   }
 }
 
@@ -70,8 +74,12 @@ TEST(Labeling, FlatSamplesKeepTheirFields) {
   std::string flat;
   for (size_t i = 0; i < problems.size(); ++i)
     for (int s = 0; s < 4; ++s)
-      flat += json{{"problem_id", problems[i].id}, {"sample_id", s}, {"completion", completion(problems[i], s, s < kCorrect[i])},
-                   {"model", "m"}}.dump() + "\n";
+      flat += json{{"problem_id", problems[i].id},
+                   {"sample_id", s},
+                   {"completion", completion(problems[i], s, s < kCorrect[i])},
+                   {"model", "m"}}
+                  .dump() +
+              "\n";
   auto in = dir.write("samples.jsonl", flat);
   JudgeOptions o = options();
   o.sandbox.limits.wall_seconds = 5;
@@ -126,8 +134,9 @@ TEST(Labeling, ReferenceRowsGetScores) {
 TEST(Labeling, BadInputNamesFileLineAndField) {
   TempDir dir;
   auto problems = six_problems();
-  auto unknown = dir.write("unknown.jsonl", "{\"problem_id\": \"HumanEval/0\", \"completion\": \"\"}\n"
-                                            "{\"problem_id\": \"HumanEval/999\", \"completion\": \"\"}\n");
+  auto unknown = dir.write("unknown.jsonl",
+                           "{\"problem_id\": \"HumanEval/0\", \"completion\": \"\"}\n"
+                           "{\"problem_id\": \"HumanEval/999\", \"completion\": \"\"}\n");
   try {
     label_code_samples(unknown, dir.path() / "out.jsonl", problems, options());
     FAIL() << "expected an InputError";

@@ -32,8 +32,9 @@ TEST_F(Tricks, CaughtLeavingEarly) {
   EXPECT_EQ(status_of(problem(0), "    import sys\n    sys.exit(0)\n"), "failed:SystemExit");
   EXPECT_EQ(status_of(problem(0), "    raise SystemExit(0)\n"), "failed:SystemExit");
   EXPECT_EQ(status_of(problem(0), "    import os\n    os._exit(0)\n"), "failed:Exit");
-  EXPECT_EQ(status_of(problem(0), "    import os, signal\n    os.kill(os.getpid(), signal.SIGTERM)\n    return True\n"),
-            "failed:AssertionError");  // init ignores it; the wrong answer still fails
+  EXPECT_EQ(
+      status_of(problem(0), "    import os, signal\n    os.kill(os.getpid(), signal.SIGTERM)\n    return True\n"),
+      "failed:AssertionError");  // init ignores it; the wrong answer still fails
 }
 
 TEST_F(Tricks, CaughtPatchingTheHarnessTools) {
@@ -49,15 +50,17 @@ TEST_F(Tricks, CaughtPatchingTheHarnessTools) {
 }
 
 TEST_F(Tricks, CaughtAnEqualityThatRaises) {
-  EXPECT_EQ(status_of(problem(0), "    class Odd:\n        def __eq__(self, other):\n            raise ValueError()\n"
-                                  "    return Odd()\n"),
+  EXPECT_EQ(status_of(problem(0),
+                      "    class Odd:\n        def __eq__(self, other):\n            raise ValueError()\n"
+                      "    return Odd()\n"),
             "failed:ValueError");
 }
 
 TEST_F(Tricks, NotCaughtAlwaysEqualObject) {
   // `assert candidate(...) == True` holds for an object equal to everything.
-  EXPECT_EQ(status_of(problem(0), "    class Anything:\n        def __eq__(self, other):\n            return True\n"
-                                  "    return Anything()\n"),
+  EXPECT_EQ(status_of(problem(0),
+                      "    class Anything:\n        def __eq__(self, other):\n            return True\n"
+                      "    return Anything()\n"),
             "passed");
 }
 

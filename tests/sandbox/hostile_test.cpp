@@ -13,9 +13,9 @@
 
 #include <fmt/format.h>
 
-#include "support/temp_dir.h"
 #include "rlvr/util/files.h"
 #include "sandbox_support.h"
+#include "support/temp_dir.h"
 
 using rlvr::sandbox::Mode;
 using rlvr::sandbox::Result;
@@ -65,7 +65,8 @@ TEST_P(Hostile, MemoryBomb) {
 }
 
 TEST_P(Hostile, BusyLoopIgnoringSigterm) {
-  Result r = run(std::string(kPrologue) + "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass\n");
+  Result r = run(std::string(kPrologue) +
+                 "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass\n");
   EXPECT_EQ(r.status, Status::Timeout) << status_text(r);
   expect_no_survivors(r);
 }
@@ -99,15 +100,15 @@ TEST_P(Hostile, WritesOutsideTheWorkDirAndToHostTmp) {
   TempDir dir;
   auto canary = dir.write("canary.txt", "original\n");
   std::string host_tmp_name = fmt::format("rlvr-hostile-{}", std::random_device{}());
-  Result r = run(std::string(kPrologue) + fmt::format(
-                                              "for path in ['{}', '/tmp/../{}', '/usr/rlvr-hostile', '/etc/passwd']:\n"
-                                              "    try:\n"
-                                              "        open(path, 'w').write('pwned')\n"
-                                              "        print('WROTE=' + path, flush=True)\n"
-                                              "    except OSError as e:\n"
-                                              "        print('REFUSED=' + type(e).__name__, flush=True)\n"
-                                              "open('/tmp/{}', 'w').write('inside')\n",
-                                              canary.string(), host_tmp_name, host_tmp_name));
+  Result r = run(std::string(kPrologue) +
+                 fmt::format("for path in ['{}', '/tmp/../{}', '/usr/rlvr-hostile', '/etc/passwd']:\n"
+                             "    try:\n"
+                             "        open(path, 'w').write('pwned')\n"
+                             "        print('WROTE=' + path, flush=True)\n"
+                             "    except OSError as e:\n"
+                             "        print('REFUSED=' + type(e).__name__, flush=True)\n"
+                             "open('/tmp/{}', 'w').write('inside')\n",
+                             canary.string(), host_tmp_name, host_tmp_name));
   EXPECT_EQ(r.status, Status::Passed) << r.stderr_tail;
   EXPECT_EQ(rlvr::read_file(canary), "original\n");
   // The program's /tmp is its own tmpfs; the host's /tmp got nothing.
@@ -122,15 +123,15 @@ TEST_P(Hostile, CannotReadSecretsOrTheProject) {
   std::string secret = fmt::format("secret-{}", std::random_device{}());
   auto file = dir.write("secret.txt", secret);
   std::string project_file = std::string(RLVR_SOURCE_DIR) + "/CMakeLists.txt";
-  Result r = run(std::string(kPrologue) + fmt::format(
-                                              "for path in ['{}', '{}', '/root', '/home', '/work']:\n"
-                                              "    try:\n"
-                                              "        print('READ=' + (open(path).read() if not os.path.isdir(path) "
-                                              "else str(os.listdir(path))), flush=True)\n"
-                                              "    except OSError as e:\n"
-                                              "        print('REFUSED=' + type(e).__name__, flush=True)\n"
-                                              "print('ROOT=' + ','.join(sorted(os.listdir('/'))), flush=True)\n",
-                                              file.string(), project_file));
+  Result r = run(std::string(kPrologue) +
+                 fmt::format("for path in ['{}', '{}', '/root', '/home', '/work']:\n"
+                             "    try:\n"
+                             "        print('READ=' + (open(path).read() if not os.path.isdir(path) "
+                             "else str(os.listdir(path))), flush=True)\n"
+                             "    except OSError as e:\n"
+                             "        print('REFUSED=' + type(e).__name__, flush=True)\n"
+                             "print('ROOT=' + ','.join(sorted(os.listdir('/'))), flush=True)\n",
+                             file.string(), project_file));
   EXPECT_EQ(r.status, Status::Passed) << r.stderr_tail;
   EXPECT_EQ(r.stdout_tail.find(secret), std::string::npos);
   EXPECT_EQ(r.stdout_tail.find("READ="), std::string::npos) << r.stdout_tail;
@@ -148,16 +149,16 @@ TEST_P(Hostile, TcpToAHostListenerNeverArrives) {
   socklen_t size = sizeof address;
   getsockname(listener, reinterpret_cast<sockaddr*>(&address), &size);
   int port = ntohs(address.sin_port);
-  Result r = run(std::string(kPrologue) + fmt::format(
-                                              "import socket, ctypes\n"
-                                              "try:\n"
-                                              "    socket.create_connection(('127.0.0.1', {}), timeout=1)\n"
-                                              "    print('CONNECTED=yes', flush=True)\n"
-                                              "except OSError as e:\n"
-                                              "    print('REFUSED=' + str(e.errno), flush=True)\n"
-                                              "libc = ctypes.CDLL(None, use_errno=True)\n"
-                                              "print('RAWSOCKET=' + str(libc.socket(2, 3, 1)), flush=True)\n",
-                                              port));
+  Result r =
+      run(std::string(kPrologue) + fmt::format("import socket, ctypes\n"
+                                               "try:\n"
+                                               "    socket.create_connection(('127.0.0.1', {}), timeout=1)\n"
+                                               "    print('CONNECTED=yes', flush=True)\n"
+                                               "except OSError as e:\n"
+                                               "    print('REFUSED=' + str(e.errno), flush=True)\n"
+                                               "libc = ctypes.CDLL(None, use_errno=True)\n"
+                                               "print('RAWSOCKET=' + str(libc.socket(2, 3, 1)), flush=True)\n",
+                                               port));
   EXPECT_EQ(r.status, Status::Passed) << r.stderr_tail;
   EXPECT_EQ(reported(r.stdout_tail, "CONNECTED"), "");
   EXPECT_EQ(reported(r.stdout_tail, "RAWSOCKET"), "-1");
@@ -185,14 +186,16 @@ TEST_P(Hostile, KillsItsParentAndEveryone) {
 }
 
 TEST_P(Hostile, GigabyteOnStdout) {
-  Result r = run(std::string(kPrologue) + "chunk = 'x' * (1 << 20)\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n");
+  Result r = run(std::string(kPrologue) +
+                 "chunk = 'x' * (1 << 20)\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n");
   EXPECT_EQ(r.status, Status::OutputLimit) << status_text(r);
   EXPECT_LE(r.stdout_tail.size(), test_options(GetParam()).limits.tail_bytes);
 }
 
 TEST_P(Hostile, ExhaustsFileDescriptors) {
   int before = open_fd_count();
-  Result r = run(std::string(kPrologue) + "fds = []\nwhile True:\n    fds.append(os.open('/dev/null', os.O_RDONLY))\n");
+  Result r =
+      run(std::string(kPrologue) + "fds = []\nwhile True:\n    fds.append(os.open('/dev/null', os.O_RDONLY))\n");
   EXPECT_EQ(status_text(r), "failed:OSError") << r.stderr_tail;
   EXPECT_NE(r.stderr_tail.find("Too many open files"), std::string::npos) << r.stderr_tail;
   EXPECT_EQ(open_fd_count(), before);  // nothing leaked on our side
@@ -205,9 +208,9 @@ TEST_P(Hostile, RawSyscallsThroughCtypesAreRefused) {
                  "import ctypes\n"
                  "libc = ctypes.CDLL(None, use_errno=True)\n"
                  "calls = {\n"
-                 "    'ptrace': (101, 0, 0, 0, 0),\n"          // PTRACE_TRACEME
+                 "    'ptrace': (101, 0, 0, 0, 0),\n"  // PTRACE_TRACEME
                  "    'mount': (165, b'none', b'/tmp', b'tmpfs', 0, 0),\n"
-                 "    'unshare': (272, 0x10000000),\n"         // CLONE_NEWUSER
+                 "    'unshare': (272, 0x10000000),\n"  // CLONE_NEWUSER
                  "    'bpf': (321, 0, 0, 0),\n"
                  "    'keyctl': (250, 0, 0, 0, 0),\n"
                  "    'perf_event_open': (298, 0, 0, -1, -1, 0),\n"

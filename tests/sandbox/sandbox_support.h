@@ -31,7 +31,8 @@ inline std::string reported(const std::string& text, const std::string& key) {
   size_t at = text.find(key + "=");
   if (at == std::string::npos) return "";
   size_t end = text.find('\n', at);
-  return text.substr(at + key.size() + 1, end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
+  return text.substr(at + key.size() + 1,
+                     end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
 }
 
 // Processes on the host whose PID namespace is `ns` ("pid:[4026...]").

@@ -47,15 +47,17 @@ CodeLabelSummary label_code_samples(const std::filesystem::path& samples, const 
     lines.push_back({number, std::move(row)});
   }
   if (lines.empty()) throw InputError(file, 0, "", "no samples in file");
-  if (problems.empty()) throw Error(file + ": code samples need their problems: pass --dataset NAME or --problems FILE");
+  if (problems.empty())
+    throw Error(file + ": code samples need their problems: pass --dataset NAME or --problems FILE");
 
   CodeLabelSummary summary;
   const json& first = lines.front().row;
   const bool reference = first.contains("idx") && first.contains("code");
   const bool flat = first.contains("completion");
   if (!reference && !flat)
-    throw InputError(file, lines.front().number, "",
-                     "unknown sample format: expected flat samples (problem_id, completion) or reference rows (idx, code)");
+    throw InputError(
+        file, lines.front().number, "",
+        "unknown sample format: expected flat samples (problem_id, completion) or reference rows (idx, code)");
   summary.format = reference ? "reference" : "flat";
   summary.isolation = sandbox::isolation_name(options.sandbox);
 
@@ -88,7 +90,8 @@ CodeLabelSummary label_code_samples(const std::filesystem::path& samples, const 
     const CodeProblem* problem = find(id);
     if (!problem) throw InputError(file, ln, id_field, "no problem with id '" + id + "' in the problem list");
     if (reference) {
-      if (!row.contains("code") || !row["code"].is_array()) throw InputError(file, ln, "code", "expected a list of completions");
+      if (!row.contains("code") || !row["code"].is_array())
+        throw InputError(file, ln, "code", "expected a list of completions");
       for (const auto& c : row["code"]) {
         if (!c.is_string()) throw InputError(file, ln, "code", "expected a list of strings");
         programs.push_back(build_program(*problem, c.get<std::string>()));

@@ -13,7 +13,8 @@ using nlohmann::json;
 
 namespace {
 
-std::string text_field(const json& row, const char* field, const std::string& file, long line, bool required = true) {
+std::string text_field(const json& row, const char* field, const std::string& file, long line,
+                       bool required = true) {
   if (!row.contains(field)) {
     if (!required) return {};
     throw InputError(file, line, field, "missing");

@@ -27,7 +27,7 @@ struct CodeProblem {
   std::string entry_point;  // HumanEval
   std::string test;         // HumanEval: the test code defining check()
   std::vector<std::string> test_imports, test_list;  // MBPP
-  std::string test_setup;                           // MBPP full
+  std::string test_setup;                            // MBPP full
 };
 
 // "humaneval", "mbpp", "mbpp_full".

@@ -45,7 +45,8 @@ constexpr const char* kRoot = "/tmp";
 
 Step make_step(Step::Kind kind, const char* what, std::string source, std::string target, std::string fstype = "",
                std::string data = "", std::string text = "", unsigned long flags = 0) {
-  Step s{kind, what, std::move(source), std::move(target), std::move(fstype), std::move(data), std::move(text), flags, false};
+  Step s{kind,  what, std::move(source), std::move(target), std::move(fstype), std::move(data), std::move(text),
+         flags, false};
   return s;
 }  // the new root is staged on /tmp, private to the jail
 
@@ -69,21 +70,23 @@ void add_readonly_bind(std::vector<Step>& steps, const std::string& host, bool i
   steps.push_back({is_file ? Step::Touch : Step::Mkdir, "create mount point", "", target, "", "", "", 0});
   steps.push_back(make_step(Step::Mount, "bind", host, target, "", "", "", MS_BIND | MS_REC));
   steps.push_back(make_step(Step::Remount, "read-only remount", "", target, "", "", "",
-                   MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | mount_flags_of(host.c_str())));
+                            MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | mount_flags_of(host.c_str())));
 }
 
 std::vector<Step> plan(const Limits& limits) {
   namespace fs = std::filesystem;
   std::vector<Step> steps;
   steps.push_back(make_step(Step::Mount, "make mounts private", "", "/", "", "", "", MS_REC | MS_PRIVATE));
-  steps.push_back(make_step(Step::Mount, "root tmpfs", "tmpfs", kRoot, "tmpfs", "size=4m,mode=0755", "", MS_NOSUID | MS_NODEV));
+  steps.push_back(make_step(Step::Mount, "root tmpfs", "tmpfs", kRoot, "tmpfs", "size=4m,mode=0755", "",
+                            MS_NOSUID | MS_NODEV));
   // The interpreter and its libraries: /usr and whatever /lib* are here.
   for (const char* dir : {"/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin"}) {
     std::error_code ec;
     auto status = fs::symlink_status(dir, ec);
     if (ec || !fs::exists(status)) continue;
     if (fs::is_symlink(status)) {
-      steps.push_back(make_step(Step::Symlink, "symlink", fs::read_symlink(dir, ec).string(), std::string(kRoot) + dir));
+      steps.push_back(
+          make_step(Step::Symlink, "symlink", fs::read_symlink(dir, ec).string(), std::string(kRoot) + dir));
     } else if (fs::is_directory(status)) {
       add_readonly_bind(steps, dir, false);
     }
@@ -91,34 +94,39 @@ std::vector<Step> plan(const Limits& limits) {
   // /etc: a user and host name of its own, and the loader's cache.
   steps.push_back(make_step(Step::Mkdir, "mkdir /etc", "", std::string(kRoot) + "/etc"));
   steps.push_back(make_step(Step::WriteFile, "write /etc/passwd", "", std::string(kRoot) + "/etc/passwd", "", "",
-                   "sandbox:x:0:0:sandbox:/tmp:/usr/sbin/nologin\n"));
-  steps.push_back(make_step(Step::WriteFile, "write /etc/group", "", std::string(kRoot) + "/etc/group", "", "", "sandbox:x:0:\n"));
+                            "sandbox:x:0:0:sandbox:/tmp:/usr/sbin/nologin\n"));
+  steps.push_back(make_step(Step::WriteFile, "write /etc/group", "", std::string(kRoot) + "/etc/group", "", "",
+                            "sandbox:x:0:\n"));
   steps.push_back(make_step(Step::WriteFile, "write /etc/hosts", "", std::string(kRoot) + "/etc/hosts", "", "",
-                   "127.0.0.1 localhost sandbox\n::1 localhost\n"));
+                            "127.0.0.1 localhost sandbox\n::1 localhost\n"));
   if (fs::exists("/etc/ld.so.cache")) add_readonly_bind(steps, "/etc/ld.so.cache", true);
   // /dev: a tmpfs with the harmless devices bound in.
   steps.push_back(make_step(Step::Mkdir, "mkdir /dev", "", std::string(kRoot) + "/dev"));
-  steps.push_back(make_step(Step::Mount, "dev tmpfs", "tmpfs", std::string(kRoot) + "/dev", "tmpfs", "size=64k,mode=0755", "",
-                   MS_NOSUID | MS_NOEXEC));
+  steps.push_back(make_step(Step::Mount, "dev tmpfs", "tmpfs", std::string(kRoot) + "/dev", "tmpfs",
+                            "size=64k,mode=0755", "", MS_NOSUID | MS_NOEXEC));
   for (const char* dev : {"null", "zero", "full", "random", "urandom"}) {
     std::string host = std::string("/dev/") + dev, target = std::string(kRoot) + host;
     steps.push_back(make_step(Step::Touch, "create device node", "", target));
     steps.push_back(make_step(Step::Mount, "bind device", host, target, "", "", "", MS_BIND));
   }
-  const std::pair<const char*, const char*> links[] = {
-      {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
-      {"stderr", "/proc/self/fd/2"}, {"shm", "/tmp"}};
+  const std::pair<const char*, const char*> links[] = {{"fd", "/proc/self/fd"},
+                                                       {"stdin", "/proc/self/fd/0"},
+                                                       {"stdout", "/proc/self/fd/1"},
+                                                       {"stderr", "/proc/self/fd/2"},
+                                                       {"shm", "/tmp"}};
   for (auto [name, to] : links)
     steps.push_back(make_step(Step::Symlink, "symlink in /dev", to, std::string(kRoot) + "/dev/" + name));
   steps.push_back(make_step(Step::Remount, "read-only /dev", "", std::string(kRoot) + "/dev", "", "", "",
-                   MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC));
+                            MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC));
   // The working directory.
   steps.push_back(make_step(Step::Mkdir, "mkdir /tmp", "", std::string(kRoot) + "/tmp"));
   steps.push_back(make_step(Step::Mount, "work tmpfs", "tmpfs", std::string(kRoot) + "/tmp", "tmpfs",
-                   "size=" + std::to_string(limits.work_dir_bytes) + ",mode=1777", "", MS_NOSUID | MS_NODEV));
+                            "size=" + std::to_string(limits.work_dir_bytes) + ",mode=1777", "",
+                            MS_NOSUID | MS_NODEV));
   // A /proc that shows only this PID namespace.
   steps.push_back(make_step(Step::Mkdir, "mkdir /proc", "", std::string(kRoot) + "/proc"));
-  Step proc = make_step(Step::Mount, "proc", "proc", std::string(kRoot) + "/proc", "proc", "", "", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  Step proc = make_step(Step::Mount, "proc", "proc", std::string(kRoot) + "/proc", "proc", "", "",
+                        MS_NOSUID | MS_NODEV | MS_NOEXEC);
   proc.optional = true;
   steps.push_back(proc);
   return steps;
@@ -238,14 +246,11 @@ void bring_up_loopback(const Prepared& p) {
       case Step::Mount:
       case Step::Remount:
         rc = mount(s.source.empty() ? nullptr : s.source.c_str(), s.target.c_str(),
-                   s.fstype.empty() ? nullptr : s.fstype.c_str(), s.flags, s.data.empty() ? nullptr : s.data.c_str());
+                   s.fstype.empty() ? nullptr : s.fstype.c_str(), s.flags,
+                   s.data.empty() ? nullptr : s.data.c_str());
         break;
-      case Step::Mkdir:
-        rc = mkdir(s.target.c_str(), 0755);
-        break;
-      case Step::Symlink:
-        rc = symlink(s.source.c_str(), s.target.c_str());
-        break;
+      case Step::Mkdir: rc = mkdir(s.target.c_str(), 0755); break;
+      case Step::Symlink: rc = symlink(s.source.c_str(), s.target.c_str()); break;
       case Step::Touch:
       case Step::WriteFile: {
         int fd = open(s.target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -335,7 +340,8 @@ pid_t spawn_jailed(const JailSpec& spec) {
   make_pipe(report);
   p.sync_fd = sync[0];
   p.report_fd = report[1];
-  const unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+  const unsigned long flags =
+      CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
   // Outside uid: the caller's own; root maps to nobody instead, because the
   // kernel never applies RLIMIT_NPROC to the host's root user.
   uid_t outer_uid = geteuid();
@@ -350,7 +356,8 @@ pid_t spawn_jailed(const JailSpec& spec) {
     close(sync[1]);
     close(report[0]);
     if (clone_error == EPERM || clone_error == EINVAL || clone_error == ENOSPC || clone_error == EUSERS)
-      throw Error(std::string("sandbox: cannot create namespaces (") + std::strerror(clone_error) + "): " + userns_help());
+      throw Error(std::string("sandbox: cannot create namespaces (") + std::strerror(clone_error) +
+                  "): " + userns_help());
     throw Error(std::string("sandbox: clone: ") + std::strerror(clone_error));
   }
   bool mapped = write_proc_file(static_cast<pid_t>(pid), "setgroups", "deny") &&
@@ -373,10 +380,13 @@ pid_t spawn_jailed(const JailSpec& spec) {
   if (!mapped || !message.empty()) {
     kill(static_cast<pid_t>(pid), SIGKILL);
     waitpid(static_cast<pid_t>(pid), nullptr, 0);
-    if (!mapped) throw Error(std::string("sandbox: cannot write the uid/gid map (") + std::strerror(map_error) + "): " + userns_help());
+    if (!mapped)
+      throw Error(std::string("sandbox: cannot write the uid/gid map (") + std::strerror(map_error) +
+                  "): " + userns_help());
     size_t space = message.find(' ');
     int error = std::atoi(message.substr(0, space).c_str());
-    throw Error("sandbox: setting up the jail failed at '" + message.substr(space + 1) + "': " + std::strerror(error));
+    throw Error("sandbox: setting up the jail failed at '" + message.substr(space + 1) +
+                "': " + std::strerror(error));
   }
   return static_cast<pid_t>(pid);
 }

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cerrno>
 #include <cstring>
 #include <mutex>
 
@@ -81,7 +81,8 @@ Capture supervise(pid_t pid, bool group, int in_fd, const std::string& input, in
   size_t written = 0;
   if (in_fd >= 0) fcntl(in_fd, F_SETFL, O_NONBLOCK);
   uint64_t total = 0;
-  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limits.wall_seconds));
+  auto deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limits.wall_seconds));
   struct pollfd fds[4];
   int fd_of[4] = {out_fd, err_fd, res_fd, in_fd};
   bool open[4] = {true, true, true, in_fd >= 0};
@@ -101,7 +102,8 @@ Capture supervise(pid_t pid, bool group, int in_fd, const std::string& input, in
       fds[n] = {fd_of[i], static_cast<short>(i == 3 ? POLLOUT : POLLIN), 0};
       slot[n++] = i;
     }
-    int wait_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+    int wait_ms =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
     int ready = poll(fds, static_cast<nfds_t>(n), wait_ms);
     if (ready < 0 && errno == EINTR) continue;
     for (int k = 0; k < n && ready > 0; ++k) {
@@ -183,7 +185,8 @@ Result judge(const Capture& c, const std::string& nonce, const Limits& limits) {
       continue;
     }
     size_t end = c.result.find('\n', at);
-    std::string verdict = c.result.substr(at + nonce.size() + 1, end == std::string::npos ? std::string::npos : end - at - nonce.size() - 1);
+    std::string verdict = c.result.substr(
+        at + nonce.size() + 1, end == std::string::npos ? std::string::npos : end - at - nonce.size() - 1);
     if (verdict == "passed") {
       r.status = Status::Passed;
       return r;
@@ -213,9 +216,10 @@ Result judge(const Capture& c, const std::string& nonce, const Limits& limits) {
 }
 
 std::string limits_json(const Limits& l) {
-  return json{{"wall_seconds", l.wall_seconds}, {"cpu_seconds", l.cpu_seconds}, {"memory_bytes", l.memory_bytes},
-              {"file_bytes", l.file_bytes},     {"work_dir_bytes", l.work_dir_bytes}, {"open_files", l.open_files},
-              {"processes", l.processes},       {"output_bytes", l.output_bytes},     {"tail_bytes", l.tail_bytes}}
+  return json{
+      {"wall_seconds", l.wall_seconds}, {"cpu_seconds", l.cpu_seconds},       {"memory_bytes", l.memory_bytes},
+      {"file_bytes", l.file_bytes},     {"work_dir_bytes", l.work_dir_bytes}, {"open_files", l.open_files},
+      {"processes", l.processes},       {"output_bytes", l.output_bytes},     {"tail_bytes", l.tail_bytes}}
       .dump();
 }
 
@@ -291,7 +295,8 @@ void require_sandbox_support(const Options& options) {
   Result r = runner.run("pass\n");
   if (r.status == Status::SandboxError) throw Error(r.error);
   if (r.status != Status::Passed)
-    throw Error("sandbox: a trivial program did not pass inside the sandbox (" + status_text(r) + "): " + r.stderr_tail);
+    throw Error("sandbox: a trivial program did not pass inside the sandbox (" + status_text(r) +
+                "): " + r.stderr_tail);
 }
 
 struct Runner::Server {
@@ -331,10 +336,10 @@ Result Runner::run(const std::string& source) {
         spec.fds = {{req[0], 0}, {resp[1], 1}, {err[1], 2}};
         spec.filter = filter_for(FilterProfile::Server);
         spec.limits = limits;
-        spec.limits.cpu_seconds = 1e9;          // each child gets its own CPU limit
+        spec.limits.cpu_seconds = 1e9;  // each child gets its own CPU limit
         // The server, the supervisor and supervisors still exiting count too.
         spec.limits.processes = limits.processes + 8;
-        spec.drop_capabilities = false;         // it mounts /tmp and /proc for each child
+        spec.drop_capabilities = false;  // it mounts /tmp and /proc for each child
         Clock::time_point start = Clock::now();
         (void)start;
         try {
@@ -379,7 +384,8 @@ Result Runner::run(const std::string& source) {
       bool ok = read_exact(server_->response_fd, head, 4, deadline);
       if (ok) {
         uint32_t size = 0;
-        for (int i = 0; i < 4; ++i) size |= static_cast<uint32_t>(static_cast<unsigned char>(head[static_cast<size_t>(i)])) << (8 * i);
+        for (int i = 0; i < 4; ++i)
+          size |= static_cast<uint32_t>(static_cast<unsigned char>(head[static_cast<size_t>(i)])) << (8 * i);
         ok = read_exact(server_->response_fd, reply, size, deadline);
       }
       Capture c;
@@ -408,7 +414,8 @@ Result Runner::run(const std::string& source) {
       return judge(c, nonce, limits);
     }
     Capture c;
-    c.error = "sandbox: the fork server died twice in a row: " + (server_ ? drain(server_->stderr_fd) : std::string());
+    c.error =
+        "sandbox: the fork server died twice in a row: " + (server_ ? drain(server_->stderr_fd) : std::string());
     return judge(c, nonce, limits);
   }
 
@@ -438,7 +445,8 @@ Result Runner::run(const std::string& source) {
     for (int fd : {in[1], out[0], err[0], res[0]}) close(fd);
     return judge(c, nonce, limits);
   }
-  c = supervise(pid, options_.unsafe_no_sandbox, in[1], nonce + "\n" + source, out[0], err[0], res[0], limits, start);
+  c = supervise(pid, options_.unsafe_no_sandbox, in[1], nonce + "\n" + source, out[0], err[0], res[0], limits,
+                start);
   for (int fd : {out[0], err[0], res[0]}) close(fd);
   return judge(c, nonce, limits);
 }

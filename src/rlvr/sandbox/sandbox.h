@@ -17,15 +17,15 @@
 namespace rlvr::sandbox {
 
 struct Limits {
-  double wall_seconds = 10.0;               // enforced from outside: the namespace is killed
-  double cpu_seconds = 10.0;                // RLIMIT_CPU (whole seconds, rounded up)
-  uint64_t memory_bytes = 1ull << 30;       // RLIMIT_AS
-  uint64_t file_bytes = 16ull << 20;        // RLIMIT_FSIZE: the largest file it may write
-  uint64_t work_dir_bytes = 64ull << 20;    // size of the tmpfs at /tmp (its working directory)
-  int open_files = 64;                      // RLIMIT_NOFILE
-  int processes = 64;                       // RLIMIT_NPROC, counted inside its own user namespace
-  uint64_t output_bytes = 1ull << 20;       // stdout + stderr beyond this stops the run: output_limit
-  uint64_t tail_bytes = 2048;               // how much of the end of stdout and stderr is kept
+  double wall_seconds = 10.0;             // enforced from outside: the namespace is killed
+  double cpu_seconds = 10.0;              // RLIMIT_CPU (whole seconds, rounded up)
+  uint64_t memory_bytes = 1ull << 30;     // RLIMIT_AS
+  uint64_t file_bytes = 16ull << 20;      // RLIMIT_FSIZE: the largest file it may write
+  uint64_t work_dir_bytes = 64ull << 20;  // size of the tmpfs at /tmp (its working directory)
+  int open_files = 64;                    // RLIMIT_NOFILE
+  int processes = 64;                     // RLIMIT_NPROC, counted inside its own user namespace
+  uint64_t output_bytes = 1ull << 20;     // stdout + stderr beyond this stops the run: output_limit
+  uint64_t tail_bytes = 2048;             // how much of the end of stdout and stderr is kept
 };
 
 enum class Mode {
@@ -60,7 +60,7 @@ struct Result {
   double seconds = 0.0;   // wall-clock time of the run
   std::string stdout_tail;
   std::string stderr_tail;
-  std::string error;      // what went wrong, for SandboxError
+  std::string error;  // what went wrong, for SandboxError
 };
 
 // "passed", "failed:AssertionError", "failed:Exit", "timeout", "memory",

@@ -21,16 +21,59 @@ namespace {
 // keyring, performance counters, clocks, swap, reboot, io_uring (which
 // bypasses this filter) and the new mount API.
 const char* const kRefused[] = {
-    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
-    "umount2", "pivot_root", "chroot", "setns",
-    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-    "bpf", "keyctl", "add_key", "request_key", "perf_event_open", "userfaultfd", "fanotify_init",
-    "reboot", "swapon", "swapoff", "syslog", "acct", "quotactl", "lookup_dcookie",
-    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-    "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "vhangup",
-    "io_uring_setup", "io_uring_enter", "io_uring_register",
-    "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
-    "personality", "uselib", "nfsservctl", "get_kernel_syms", "query_module", "create_module",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "pidfd_getfd",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "setns",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "bpf",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "perf_event_open",
+    "userfaultfd",
+    "fanotify_init",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "syslog",
+    "acct",
+    "quotactl",
+    "lookup_dcookie",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "iopl",
+    "ioperm",
+    "vhangup",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "open_tree",
+    "move_mount",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "mount_setattr",
+    "personality",
+    "uselib",
+    "nfsservctl",
+    "get_kernel_syms",
+    "query_module",
+    "create_module",
 };
 
 void check(int rc, const char* what) {
@@ -63,11 +106,16 @@ std::string build_filter(FilterProfile profile) {
   // New namespaces through clone: refused (fork and threads stay allowed).
   // clone3 passes its flags in memory a filter cannot read, so it answers
   // ENOSYS and the C library falls back to clone.
-  const uint64_t namespace_flags[] = {0x10000000 /*NEWUSER*/, 0x20000000 /*NEWPID*/, 0x00020000 /*NEWNS*/,
-                                       0x40000000 /*NEWNET*/,  0x08000000 /*NEWIPC*/, 0x04000000 /*NEWUTS*/,
-                                       0x02000000 /*NEWCGROUP*/};
+  const uint64_t namespace_flags[] = {0x10000000 /*NEWUSER*/,
+                                      0x20000000 /*NEWPID*/,
+                                      0x00020000 /*NEWNS*/,
+                                      0x40000000 /*NEWNET*/,
+                                      0x08000000 /*NEWIPC*/,
+                                      0x04000000 /*NEWUTS*/,
+                                      0x02000000 /*NEWCGROUP*/};
   for (uint64_t flag : namespace_flags)
-    check(seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)), "clone");
+    check(seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)),
+          "clone");
   check(seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0), "clone3");
   // TIOCSTI pushes characters into a terminal's input.
   check(seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0x5412)),
