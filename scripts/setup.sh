@@ -16,9 +16,11 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
   libsimdjson-dev                             # reads sample files at hundreds of MB/s
   libginac-dev libcln-dev libgmp-dev          # exact and symbolic math for the verifier
+  libseccomp-dev util-linux                   # the code sandbox's system-call filter; setpriv/unshare for its tests
   clang libclang-rt-14-dev                    # libFuzzer targets
   clang-format                                # formats new code by .clang-format
-  python3 python3-numpy python3-torch python3-sympy  # peers the benchmarks compare against
+  python3                                     # runs the code sandbox's programs (/usr/bin/python3)
+  python3-numpy python3-torch python3-sympy   # peers the benchmarks compare against
   python3-dev pybind11-dev python3-pybind11   # the Python extension module (python/)
   python3-setuptools python3-venv python3-pip python3-pytest  # its build backend, install and tests
   chromium                                    # report tests open the HTML report in a real headless browser

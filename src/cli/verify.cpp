@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/verify_code.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
 #include "rlvr/verify/labeling.h"
@@ -20,14 +21,17 @@ struct VerifyArgs {
   std::vector<std::string> extract;
   int threads = 1;
   int precision = 6;
+  CodeVerifyArgs code;
 };
 
 const Registration registration(
-    "verify", "Label completions right or wrong with the math answer verifier (output feeds rlvr analyze)",
+    "verify",
+    "Label completions right or wrong: math answers with the verifier, code by running it in a sandbox (output feeds rlvr analyze)",
     [](CLI::App& sub) {
       auto a = std::make_shared<VerifyArgs>();
       auto* dataset = sub.add_option("--dataset", a->dataset,
-                                     "gold answers from a benchmark: gsm8k, math500, minerva_math, olympiadbench, aime24, amc23");
+                                     "gold answers from a benchmark: gsm8k, math500, minerva_math, olympiadbench, aime24, amc23; "
+                                     "code: humaneval, mbpp, mbpp_full");
       auto* problems = sub.add_option("--problems", a->problems, "gold answers from a problems file (see --format)");
       dataset->excludes(problems);
       sub.add_option("--format", a->format, "format of --problems: one of the dataset names (default math500)");
@@ -35,12 +39,18 @@ const Registration registration(
       sub.add_option("--samples", a->samples, "flat samples (problem_id, completion) or reference rows (idx, gt, code)")
           ->required();
       sub.add_option("--out", a->out, "labelled output (JSONL), written atomically")->required();
-      sub.add_option("--threads", a->threads, "worker threads")->check(CLI::Range(1, 256));
+      auto* threads = sub.add_option("--threads", a->threads, "worker threads (code: default one per core)")->check(CLI::Range(1, 256));
       sub.add_option("--percent", a->percent, "percent policy: strip (28% = 28) or fraction (28% = 0.28)")
           ->check(CLI::IsMember({"strip", "fraction"}));
       sub.add_option("--precision", a->precision, "decimal places that count when an answer has a decimal point");
       sub.add_option("--extract", a->extract, "extraction kinds in order: latex, expr (default both)");
-      sub.callback([a] {
+      add_code_verify_options(sub, a->code);
+      sub.callback([a, threads] {
+        if (is_code_verify(a->dataset, a->format)) {
+          run_code_verify(a->code, a->dataset, a->problems, a->format, a->data_dir, a->samples, a->out,
+                          threads->count() ? a->threads : 0);
+          return;
+        }
         std::vector<verify::Problem> golds;
         if (!a->dataset.empty()) {
           std::filesystem::path dir = a->data_dir.empty() ? find_data_dir() : std::filesystem::path(a->data_dir);
