@@ -1,6 +1,7 @@
 // The reference solutions of the benchmarks agree with their own gold answers:
 // a verifier that fails here would mark correct completions wrong.
 #include <cstdio>
+#include <set>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -155,6 +156,63 @@ TEST(SelfConsistency, Math500GoldsAgainstRewrittenForms) {
     if (wrong.equivalent) ADD_FAILURE() << p.id << ": '" << g << "' accepted '" << g << "+1'";
   }
   EXPECT_EQ(failures, 0u);
+}
+
+}  // namespace
+}  // namespace rlvr::verify
+
+namespace rlvr::verify {
+namespace {
+
+// Each benchmark's reference solution judged as a completion against the
+// dataset's own answer field, with the dataset's answer type and tolerance.
+// The agreement is pinned to the count measured (docs/VERIFIER.md, section
+// "Self-consistency on the shipped benchmarks"), and the disagreeing problems to
+// the listed ids, so any change in either direction shows up here.
+struct Consistency {
+  size_t problems = 0;
+  size_t agreed = 0;
+  std::set<std::string> disagreeing;
+};
+
+Consistency measure(const std::string& name) {
+  Consistency c;
+  for (const auto& p : load_dataset(name, testing::shared_data())) {
+    if (p.solution.empty()) continue;
+    ++c.problems;
+    Verdict v = check(p.gold, p.solution, options_for(p, CheckOptions{}));
+    if (v.equivalent) {
+      ++c.agreed;
+    } else {
+      c.disagreeing.insert(p.id);
+      std::printf("  %s %s: gold '%s' vs '%s': %s %s\n", name.c_str(), p.id.c_str(), p.gold.c_str(), v.pred_answer.c_str(),
+                  v.reason.c_str(), v.detail.c_str());
+    }
+  }
+  std::printf("%s: %zu of %zu reference solutions agree with the answer field\n", name.c_str(), c.agreed, c.problems);
+  return c;
+}
+
+TEST(SelfConsistency, ReferenceSolutionsAgainstAnswerFieldsPerBenchmark) {
+  struct Expected {
+    const char* name;
+    size_t problems;
+    size_t agreed;
+    std::set<std::string> disagreeing;
+  };
+  const std::vector<Expected> expected = {
+      {"math500", 500, 500, {}},
+      {"minerva_math", 272, 272, {}},
+      {"gsm8k", 1319, 1319, {}},
+      {"olympiadbench", 675, 675, {}},
+  };
+  for (const auto& e : expected) {
+    RLVR_REQUIRE_FILE(testing::shared_data() / "benchmarks" / e.name / "test.jsonl");
+    Consistency c = measure(e.name);
+    EXPECT_EQ(c.problems, e.problems) << e.name;
+    EXPECT_EQ(c.agreed, e.agreed) << e.name;
+    EXPECT_EQ(c.disagreeing, e.disagreeing) << e.name;
+  }
 }
 
 }  // namespace

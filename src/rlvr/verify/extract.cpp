@@ -66,15 +66,46 @@ std::vector<Box> find_boxes(std::string_view text) {
   return outer;
 }
 
-// Text between two boxes that only joins them: spaces, punctuation, "and".
+// Text between two boxes that only joins them: spaces, punctuation, "and", and at most
+// three short words naming what the first box counts ("\boxed{3} cats and \boxed{5} dogs").
+// Words that revise or reason ("or", "not", "so", "then", ...) keep the boxes apart. A
+// label before the next box joins too: "x_1 = \boxed{2} and x_2 = \boxed{5}".
 bool only_connectors(std::string_view gap) {
+  static const char* const stop[] = {
+      "or", "not", "is", "are", "was", "were", "so", "then", "thus", "hence", "therefore", "but", "instead", "wrong",
+      "incorrect", "no", "gives", "becomes", "equals", "than", "later", "finally", "actually", "rather", "correct",
+      "final", "answer", "get", "got", "obtain", "which", "that", "it", "we", "i", "since", "because", "check", "wait",
+      "also", "again", "now", "new", "otherwise", "else", "if", "maybe", "perhaps", "seems", "should", "would", "could",
+      "recheck", "mistake", "error", "fix", "redo", "hmm", "oops", "sorry", "change", "update", "corrected", "revised"};
   std::string g(gap);
+  size_t words = 0;
+  for (size_t i = 0; i < g.size();) {
+    if (g[i] == '\\') {  // a command such as \text or \quad
+      ++i;
+      while (i < g.size() && is_letter(g[i])) ++i;
+      continue;
+    }
+    if (!is_letter(g[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < g.size() && is_letter(g[j])) ++j;
+    std::string w = lower(std::string_view(g).substr(i, j - i));
+    if (w != "and") {
+      if (std::any_of(std::begin(stop), std::end(stop), [&](const char* t) { return w == t; }) || w.size() > 12) return false;
+      ++words;
+      g.replace(i, j - i, std::string(j - i, ' '));
+    }
+    i = j;
+  }
+  if (words > 3 || (words > 0 && gap.size() > 48)) return false;
   for (std::string_view word : {"\\text", "\\quad", "\\qquad", "\\mbox", "and", "\\\\"}) {
     size_t p;
     while ((p = g.find(word)) != std::string::npos) g.erase(p, word.size());
   }
   return std::all_of(g.begin(), g.end(), [](char c) {
-    return is_space(c) || std::string_view(",;+$.&\\()[]{}").find(c) != std::string_view::npos;
+    return is_space(c) || is_digit(c) || std::string_view(",;+$.&\\()[]{}=_").find(c) != std::string_view::npos;
   });
 }
 
@@ -186,7 +217,9 @@ bool plausible_expression(std::string_view s) {
   if (s.empty() || s.size() > 300) return false;
   for (size_t i = 0; i < s.size();) {
     char c = s[i];
-    if (c == '\n' || c == ':' || c == '?') return false;
+    if (c == '\n' || c == '?') return false;
+    // A colon inside a ratio (3:5) is maths; one followed by a space is prose.
+    if (c == ':' && (i == 0 || i + 1 >= s.size() || is_space(s[i - 1]) || is_space(s[i + 1]))) return false;
     if (is_letter(c)) {
       size_t j = i;
       while (j < s.size() && is_letter(s[j])) ++j;
