@@ -150,6 +150,20 @@ TEST(AnswerForms, IndexedSumsProductsAndSubscripts) {
              false);
 }
 
+TEST(AnswerForms, FiniteSetsUnionsGreekAndMalformedFractions) {
+  expect_all({{"\\{1,3\\} \\cup \\{2,4\\}", "\\{1,2,3,4\\}"},
+              {"\\{4,3,2,1\\}", "\\{1,3\\} \\cup \\{2,4\\}"},
+              {"\\beta + 1", "\xCE\xB2 + 1"},
+              {"\\frac{1}{3}", "frac13"},
+              {"\\frac{2}{7}", "frac{2}{7}"}},
+             true);
+  expect_all({{"\\{1,3\\} \\cup \\{2,4\\}", "\\{1,2,3\\}"}, {"\\beta", "\xCE\xB1"}, {"\\frac{1}{3}", "frac14"}}, false);
+  CheckOptions loose;
+  loose.strict = false;
+  expect_all({{"(1,2)", "\\{1,2\\}"}}, true, loose);  // strict off: a tuple and a set compare as sets
+  expect_all({{"(1,2)", "\\{1,2\\}"}}, false);
+}
+
 TEST(AnswerForms, AnswerTypesFromTheDataset) {
   CheckOptions numerical;
   numerical.answer_type = AnswerType::Numerical;

@@ -210,6 +210,14 @@ ExprPtr reduce(const ExprPtr& e) {
     return e;
   }
   if (e->kind == Kind::Add || e->kind == Kind::Mul) return matrix_arithmetic(e);
+  if (e->kind == Kind::Union && std::all_of(e->args.begin(), e->args.end(), [](const ExprPtr& a) {
+        return a->kind == Kind::Set || a->kind == Kind::List;
+      })) {
+    // {1,3} \cup {2,4} is the finite set {1,2,3,4}.
+    std::vector<ExprPtr> items;
+    for (const auto& a : e->args) items.insert(items.end(), a->args.begin(), a->args.end());
+    return make_node(Kind::Set, std::move(items));
+  }
   return e;
 }
 
@@ -413,8 +421,11 @@ class Comparer {
   }
 
   Outcome compare_collections(const Expr& g, const Expr& p) {
-    // A tuple is ordered and a set is not: they are different answers.
-    if ((g.kind == Kind::Tuple && p.kind == Kind::Set) || (g.kind == Kind::Set && p.kind == Kind::Tuple)) return no("structure");
+    // A tuple is ordered and a set is not: they are different answers (with strict off, as in
+    // Math-Verify's non-strict mode, they compare as sets).
+    bool tuple_and_set = (g.kind == Kind::Tuple && p.kind == Kind::Set) || (g.kind == Kind::Set && p.kind == Kind::Tuple);
+    if (tuple_and_set && !opt_.strict) return compare_unordered(g.args, p.args);
+    if (tuple_and_set) return no("structure");
     // Values given for labels "BC = 6, CA = 8" without the labels follow the labels' order.
     bool label_order = (all_labelled(g) && !any_relation(p)) || (all_labelled(p) && !any_relation(g));
     bool ordered = label_order || (g.kind == Kind::Tuple && p.kind != Kind::Set) || (p.kind == Kind::Tuple && g.kind != Kind::Set);

@@ -69,7 +69,11 @@ std::string normalize_latex(std::string_view answer) {
       {"\xC2\xB7", "\\cdot "}, {"\xE2\x89\xA4", "\\le "}, {"\xE2\x89\xA5", "\\ge "}, {"\xE2\x89\xA0", "\\ne "},
       {"\xE2\x88\x9A", "\\sqrt"}, {"\xCF\x80", "\\pi "}, {"\xE2\x88\x9E", "\\infty "}, {"\xC2\xA0", " "},
       {"\\lvert", "|"}, {"\\rvert", "|"}, {"\\vert", "|"}, {"\\mid", "|"}, {"\\lbrace", "\\{"}, {"\\rbrace", "\\}"},
-      {"\\bigg", ""}, {"\\Bigg", ""}, {"np.", ""}, {"math.", ""}};
+      {"\\bigg", ""}, {"\\Bigg", ""}, {"np.", ""}, {"math.", ""},
+      // Greek letters written as characters.
+      {"\xCE\xB1", "\\alpha "}, {"\xCE\xB2", "\\beta "}, {"\xCE\xB3", "\\gamma "}, {"\xCE\xB4", "\\delta "},
+      {"\xCE\xB8", "\\theta "}, {"\xCE\xBB", "\\lambda "}, {"\xCE\xBC", "\\mu "}, {"\xCF\x83", "\\sigma "},
+      {"\xCF\x86", "\\phi "}, {"\xCF\x89", "\\omega "}, {"\xCE\xB5", "\\epsilon "}};
   // "{ , }" with spaces is a thousands separator too.
   for (size_t pos = 0; (pos = s.find('{', pos)) != std::string::npos; ++pos) {
     size_t j = pos + 1;
@@ -84,6 +88,14 @@ std::string normalize_latex(std::string_view answer) {
       while (after < s.size() && s[after] == ' ') ++after;
       s.replace(before, after - before, "");
       pos = before;
+    }
+  }
+  // "frac13", "frac{1}{3}" written without the backslash.
+  for (size_t pos = 0; (pos = s.find("frac", pos)) != std::string::npos; pos += 4) {
+    bool command = pos > 0 && (s[pos - 1] == '\\' || is_letter(s[pos - 1]));
+    if (!command && pos + 4 < s.size() && (is_digit(s[pos + 4]) || s[pos + 4] == '{')) {
+      s.insert(pos, 1, '\\');
+      ++pos;
     }
   }
   // Row breaks "\\" are kept apart from the one-backslash commands below.
