@@ -1026,12 +1026,19 @@ class Parser {
     ExprPtr body = parse_term("");
     std::string bound = "#" + std::to_string(bound_index_++);
     body = rename_symbol(body, index, bound);
-    if (low->kind == Kind::Number && high->kind == Kind::Number && low->number.get_den() == 1 &&
-        high->number.get_den() == 1 && high->number - low->number < 200 && high->number >= low->number) {
-      std::vector<ExprPtr> terms;
-      for (mpz_class k = low->number.get_num(); k <= high->number.get_num(); ++k)
-        terms.push_back(count(rename_symbol(body, bound, "", count(make_number(mpq_class(k))))));
-      return count(make_node(op == "sum" ? Kind::Add : Kind::Mul, std::move(terms)));
+    bool number_bounds = low->kind == Kind::Number && high->kind == Kind::Number && low->number.get_den() == 1 &&
+                         high->number.get_den() == 1 && high->number - low->number < 200 && high->number >= low->number;
+    // Written out only when all its terms fit in the node budget: nested sums stay one node.
+    if (number_bounds) {
+      size_t term_count = mpz_class(high->number.get_num() - low->number.get_num() + 1).get_ui();
+      size_t written = term_count * node_count(*body);
+      if (nodes_ + written <= opt_.budget.max_nodes) {
+        std::vector<ExprPtr> terms;
+        for (mpz_class k = low->number.get_num(); k <= high->number.get_num(); ++k)
+          terms.push_back(rename_symbol(body, bound, "", make_number(mpq_class(k))));
+        nodes_ += written;
+        return count(make_node(op == "sum" ? Kind::Add : Kind::Mul, std::move(terms)));
+      }
     }
     return count(make_node(Kind::Func, {body, low, high}, op));
   }
