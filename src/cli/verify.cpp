@@ -20,6 +20,7 @@ struct VerifyArgs {
   std::vector<std::string> extract;
   int threads = 1;
   int precision = 6;
+  bool keep_labels = false;
 };
 
 const Registration registration(
@@ -40,6 +41,7 @@ const Registration registration(
           ->check(CLI::IsMember({"strip", "fraction"}));
       sub.add_option("--precision", a->precision, "decimal places that count when an answer has a decimal point");
       sub.add_option("--extract", a->extract, "extraction kinds in order: latex, expr (default both)");
+      sub.add_flag("--keep-labels", a->keep_labels, "a gold `BC = 6` does not accept `6` (only a bare name is dropped)");
       sub.callback([a] {
         std::vector<verify::Problem> golds;
         if (!a->dataset.empty()) {
@@ -51,6 +53,7 @@ const Registration registration(
         verify::LabelOptions options;
         options.threads = a->threads;
         options.check.precision = a->precision;
+        options.check.drop_labels = !a->keep_labels;
         options.check.percent = a->percent == "fraction" ? verify::PercentPolicy::Fraction : verify::PercentPolicy::Strip;
         if (!a->extract.empty()) {
           options.check.extract.clear();
