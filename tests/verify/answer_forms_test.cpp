@@ -89,6 +89,8 @@ TEST(AnswerForms, InequalitiesAgainstIntervals) {
               {"\\{x\\mid x>2\\}", "(3,\\infty)"},
               {"(2, \\infty)", "x > 2"}},  // an interval gold wants the set, not the inequality
              false);
+  // A set-builder condition that is a double inequality (found by fuzzing: it recursed).
+  expect_all({{"\\{x \\mid 2 \\le |x| \\le 3\\}", "[-3,-2]\\cup[2,3]"}, {"\\{x \\mid -1 < x < 4\\}", "(-1,4)"}}, true);
   CheckOptions both_ways;
   both_ways.allow_set_relation = true;
   expect_all({{"(2, \\infty)", "x > 2"}, {"(-\\infty,-1)\\cup(2,\\infty)", "x<-1 \\text{ or } x>2"}}, true, both_ways);

@@ -145,7 +145,9 @@ ExprPtr plain_set(const ExprPtr& e) {
 ExprPtr inequalities_as_set(const Expr& e) {
   auto one = [](const Expr& part) -> ExprPtr {
     if (part.kind == Kind::Relation && part.ops.size() == 2) {
-      ExprPtr r = reduce(std::make_shared<Expr>(part));
+      auto plain = std::make_shared<Expr>(part);
+      plain->set_builder = false;  // reduce() of a set-builder condition comes back here
+      ExprPtr r = reduce(plain);
       return r->kind == Kind::Interval || r->kind == Kind::Union ? r : nullptr;
     }
     return inequality_as_set(part);
