@@ -189,7 +189,7 @@ bool marks_answer(const std::string& solution) {
 // answer taken from its prose by the usual rules (last formula or number).
 Consistency measure(const std::string& name, bool marked_only) {
   Consistency c;
-  for (const auto& p : load_dataset(name, testing::shared_data())) {
+  for (const auto& p : load_dataset(name, testing::benchmark_data())) {
     if (p.solution.empty() || (marked_only && !marks_answer(p.solution))) continue;
     ++c.problems;
     Verdict v = check(p.gold, p.solution, options_for(p, CheckOptions{}));
@@ -248,7 +248,7 @@ TEST(SelfConsistency, ReferenceSolutionsAgainstAnswerFieldsPerBenchmark) {
        }},
   };
   for (const auto& e : expected) {
-    RLVR_REQUIRE_FILE(testing::shared_data() / "benchmarks" / e.name / "test.jsonl");
+    RLVR_REQUIRE_FILE(testing::benchmark_data() / "benchmarks" / e.name / "test.jsonl");
     Consistency c = measure(e.name, e.marked_only);
     EXPECT_EQ(c.problems, e.problems) << e.name << (e.marked_only ? " marked" : " prose");
     EXPECT_EQ(c.agreed, e.agreed) << e.name << (e.marked_only ? " marked" : " prose");
