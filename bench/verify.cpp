@@ -164,7 +164,25 @@ int main(int argc, char** argv) {
   std::string long_text(100000, 'a');
   std::string many_boxes;
   for (int i = 0; i < 5000; ++i) many_boxes += "\\boxed{" + std::to_string(i) + "} ";
+  std::string derivation = "\\begin{aligned}";
+  for (int i = 0; i < 300; ++i) derivation += " x & = " + std::to_string(i) + " \\\\";
+  derivation += "\\end{aligned}";
+  std::string set_builder = "\\{x \\mid ";
+  for (int i = 0; i < 200; ++i) set_builder += " x > " + std::to_string(i) + " \\text{ or }";
+  set_builder += " x > 200\\}";
+  std::string worded_boxes;
+  for (int i = 0; i < 800; ++i) worded_boxes += "\\boxed{" + std::to_string(i) + "} cats and ";
   std::vector<Case> cases = {
+      {"3 nested 199-term sums", "1", "\\sum_{i=1}^{199}\\sum_{j=1}^{199}\\sum_{k=1}^{199} i j k"},
+      {"product of k^k, k<200", "1", "\\prod_{k=1}^{199} k^{k}"},
+      {"300-row aligned", "299", "\\boxed{" + derivation + "}"},
+      {"201-part set-builder", "(0,\\infty)", "\\boxed{" + set_builder + "}"},
+      {"800 boxes with words", "1", worded_boxes},
+      {"bold 1500 digits", "1", "\\boxed{\\mathbf{" + [] {
+         std::string s;
+         for (int i = 0; i < 1500; ++i) s += "1 ";
+         return s;
+       }() + "}}"},
       {"tower 5^{5^{5^5}}", "5^{5^{5^5}}", "5^{5^{5^5}}+1"},
       {"tower 9^{9^{9^{9^9}}}", "1", "9^{9^{9^{9^9}}}"},
       {"2^{10^9}", "2^{10^{9}}", "4^{10^{9}}"},

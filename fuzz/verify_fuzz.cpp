@@ -24,6 +24,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.percent = (flags & 4) ? rlvr::verify::PercentPolicy::Fraction : rlvr::verify::PercentPolicy::Strip;
   options.precision = (flags >> 4) & 7;
   if (flags & 8) options.extract = {rlvr::verify::ExtractKind::Expr};
+  // The dataset options: labels kept and an absolute tolerance with the top bit; an
+  // answer type chosen by the gold's length, so every type is reached.
+  if (flags & 128) {
+    options.drop_labels = false;
+    options.tolerance = 0.1;
+  }
+  options.answer_type = static_cast<rlvr::verify::AnswerType>(gold.size() % 6);
 
   rlvr::verify::Verdict v = rlvr::verify::check(gold, pred, options);
   if (v.reason.empty()) __builtin_trap();  // every verdict names its reason

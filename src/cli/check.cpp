@@ -13,21 +13,25 @@ struct CheckArgs {
   std::string out;
   std::string percent = "strip";
   int precision = 6;
+  bool keep_labels = false;
 };
 
 const Registration registration(
     "check", "Judge (gold, pred) answer pairs from a JSONL file and report agreement with `expected`",
     [](CLI::App& sub) {
       auto args = std::make_shared<CheckArgs>();
-      sub.add_option("--cases", args->cases, "JSONL with gold, pred and optional extract, precision, expected")->required();
+      sub.add_option("--cases", args->cases, "JSONL with gold, pred and optional extract, precision, strict, allow_set_relation_comp, drop_labels, answer_type, tolerance, expected")->required();
       sub.add_option("--out", args->out, "JSONL output: each case plus equivalent, reason, gold_norm, pred_norm, micros")
           ->required();
       sub.add_option("--percent", args->percent, "percent policy: strip (28% = 28) or fraction (28% = 0.28)")
           ->check(CLI::IsMember({"strip", "fraction"}));
       sub.add_option("--precision", args->precision, "default decimal places when a row has no `precision`");
+      sub.add_flag("--keep-labels", args->keep_labels,
+                   "default for rows without `drop_labels`: a gold `BC = 6` does not accept `6` (only a bare name is dropped)");
       sub.callback([args] {
         verify::CheckOptions defaults;
         defaults.precision = args->precision;
+        defaults.drop_labels = !args->keep_labels;
         defaults.percent = args->percent == "fraction" ? verify::PercentPolicy::Fraction : verify::PercentPolicy::Strip;
         verify::CaseSummary s = verify::check_cases(args->cases, defaults);
         std::string out;

@@ -22,6 +22,7 @@ struct VerifyArgs {
   int threads = 1;
   int precision = 6;
   CodeVerifyArgs code;
+  bool keep_labels = false;
 };
 
 const Registration registration(
@@ -44,6 +45,7 @@ const Registration registration(
           ->check(CLI::IsMember({"strip", "fraction"}));
       sub.add_option("--precision", a->precision, "decimal places that count when an answer has a decimal point");
       sub.add_option("--extract", a->extract, "extraction kinds in order: latex, expr (default both)");
+      sub.add_flag("--keep-labels", a->keep_labels, "a gold `BC = 6` does not accept `6` (only a bare name is dropped)");
       add_code_verify_options(sub, a->code);
       sub.callback([a, threads] {
         if (is_code_verify(a->dataset, a->format)) {
@@ -61,6 +63,7 @@ const Registration registration(
         verify::LabelOptions options;
         options.threads = a->threads;
         options.check.precision = a->precision;
+        options.check.drop_labels = !a->keep_labels;
         options.check.percent = a->percent == "fraction" ? verify::PercentPolicy::Fraction : verify::PercentPolicy::Strip;
         if (!a->extract.empty()) {
           options.check.extract.clear();

@@ -78,6 +78,37 @@ TEST(Cases, MalformedRowsNameFileLineAndField) {
   }
   auto not_json = write("c.jsonl", "{\"gold\": \"1\", \"pred\": \n");
   EXPECT_THROW(check_cases(not_json, CheckOptions{}), InputError);
+  auto bad_type = write("d.jsonl", "{\"gold\": \"1\", \"pred\": \"1\"}\n{\"gold\": \"1\", \"pred\": \"1\", \"answer_type\": \"Matrix\"}\n");
+  try {
+    check_cases(bad_type, CheckOptions{});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.field(), "answer_type");
+  }
+  auto bad_tolerance = write("e.jsonl", "{\"gold\": \"1\", \"pred\": \"1\", \"tolerance\": \"wide\"}\n");
+  try {
+    check_cases(bad_tolerance, CheckOptions{});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "tolerance");
+  }
+}
+
+// The options of the new answer forms reach each row: the same pair judged two ways.
+TEST(Cases, RowFieldsSetTheNewOptions) {
+  auto dir = std::filesystem::temp_directory_path() / "rlvr_verify_cases_test";
+  std::filesystem::create_directories(dir);
+  auto path = dir / "options.jsonl";
+  std::ofstream(path) << "{\"gold\": \"BC = 6\", \"pred\": \"6\", \"expected\": true}\n"
+                         "{\"gold\": \"BC = 6\", \"pred\": \"6\", \"drop_labels\": false, \"expected\": false}\n"
+                         "{\"gold\": \"y = 2x+1\", \"pred\": \"2x+1\", \"answer_type\": \"Equation\", \"expected\": false}\n"
+                         "{\"gold\": \"1.5\", \"pred\": \"1.58\", \"tolerance\": \"1e-1\", \"expected\": true}\n"
+                         "{\"gold\": \"1.5\", \"pred\": \"1.58\", \"expected\": false}\n";
+  CaseSummary s = check_cases(path, CheckOptions{});
+  EXPECT_EQ(s.with_expected, 5u);
+  EXPECT_EQ(s.agreed, 5u);
+  EXPECT_TRUE(s.disagreements.empty());
 }
 
 }  // namespace

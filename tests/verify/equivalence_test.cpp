@@ -226,7 +226,7 @@ TEST(Equivalence, CompletionsJudgedLikeAGrader) {
       {"\\pi", "\\boxed{180^\\circ}", false},
       {"1", "\\boxed{\\sin^2(30^\\circ)+\\cos^2(30^\\circ)}", true},
       {"2", "\\boxed{\\log_{3} 9}", true},
-      {"k \\ge 2", "\\boxed{[2, \\infty)}", false},
+      {"k \\ge 2", "\\boxed{[2, \\infty)}", true},  // an inequality gold accepts its set
       {"[2, \\infty)", "\\boxed{k \\ge 2}", false},
       {"\\text{odd}", "\\boxed{\\text{Odd}}", true},
       {"\\text{odd}", "\\boxed{\\text{even}}", false},

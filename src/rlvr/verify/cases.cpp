@@ -40,6 +40,34 @@ CheckOptions case_options(const std::string& file, long line, const void* json_r
       throw InputError(file, line, "allow_set_relation_comp", "expected true or false");
     o.allow_set_relation = row["allow_set_relation_comp"].get<bool>();
   }
+  if (row.contains("drop_labels")) {
+    if (!row["drop_labels"].is_boolean()) throw InputError(file, line, "drop_labels", "expected true or false");
+    o.drop_labels = row["drop_labels"].get<bool>();
+  }
+  if (row.contains("answer_type") && !row["answer_type"].is_null()) {
+    if (!row["answer_type"].is_string()) throw InputError(file, line, "answer_type", "expected a string");
+    try {
+      o.answer_type = parse_answer_type(row["answer_type"].get<std::string>());
+    } catch (const Error& e) {
+      throw InputError(file, line, "answer_type", e.what());
+    }
+  }
+  if (row.contains("tolerance") && !row["tolerance"].is_null()) {
+    const json& t = row["tolerance"];
+    double value = -1;
+    if (t.is_number()) value = t.get<double>();
+    else if (t.is_string()) {
+      try {
+        value = std::stod(t.get<std::string>());
+      } catch (const std::exception&) {
+        throw InputError(file, line, "tolerance", "expected a number");
+      }
+    } else {
+      throw InputError(file, line, "tolerance", "expected a number");
+    }
+    if (!(value >= 0)) throw InputError(file, line, "tolerance", "expected a number >= 0");
+    o.tolerance = value;
+  }
   return o;
 }
 

@@ -1,7 +1,9 @@
 // Checking files of (gold, pred) cases: what `rlvr check` runs. Each input
 // line is a JSON object with `gold`, `pred` and optionally `extract` (list of
-// "latex"/"expr"), `precision`, `strict`, `allow_set_relation_comp` and
-// `expected`; each output line is the input plus `equivalent`, `reason`,
+// "latex"/"expr"), `precision`, `strict`, `allow_set_relation_comp`,
+// `drop_labels`, `answer_type` (Numerical, Expression, Equation, Interval, Tuple),
+// `tolerance` (absolute, a number or a string such as "1e-1") and `expected`;
+// each output line is the input plus `equivalent`, `reason`,
 // `gold_norm`, `pred_norm` and `micros`.
 #pragma once
 

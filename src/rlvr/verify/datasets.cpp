@@ -81,6 +81,28 @@ Problem read_problem(const Row& r, const std::string& format) {
       if (!p.gold.empty()) p.gold += ", ";
       p.gold += strip_dollars(a.get<std::string>());
     }
+    if (r.j.contains("answer_type") && !r.j["answer_type"].is_null()) {
+      try {
+        p.answer_type = parse_answer_type(r.text("answer_type"));
+      } catch (const InputError&) {
+        throw;
+      } catch (const Error& e) {
+        throw InputError(r.file, r.line, "answer_type", e.what());
+      }
+    }
+    if (r.j.contains("error") && !r.j["error"].is_null()) {
+      const json& e = r.j["error"];
+      double value = -1;
+      try {
+        value = e.is_number() ? e.get<double>() : std::stod(r.text("error"));
+      } catch (const std::invalid_argument&) {
+      } catch (const std::out_of_range&) {
+      }
+      if (!(value >= 0)) throw InputError(r.file, r.line, "error", "expected a tolerance such as \"1e-1\"");
+      p.tolerance = value;
+    }
+    if (r.j.contains("solution") && r.j["solution"].is_array() && !r.j["solution"].empty() && r.j["solution"][0].is_string())
+      p.solution = r.j["solution"][0].get<std::string>();
   } else if (format == "aime24") {
     p.id = r.id("id");
     p.prompt = r.text("problem");
@@ -99,6 +121,13 @@ Problem read_problem(const Row& r, const std::string& format) {
 }
 
 }  // namespace
+
+CheckOptions options_for(const Problem& problem, const CheckOptions& base) {
+  CheckOptions o = base;
+  if (problem.answer_type != AnswerType::Any) o.answer_type = problem.answer_type;
+  if (problem.tolerance >= 0) o.tolerance = problem.tolerance;
+  return o;
+}
 
 const std::vector<std::string>& dataset_names() {
   static const std::vector<std::string> names = {"gsm8k", "math500", "minerva_math", "olympiadbench", "aime24", "amc23"};

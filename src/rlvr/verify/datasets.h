@@ -6,7 +6,9 @@
 //   gsm8k          id = idx, prompt = question, gold = number after "####" in answer
 //   math500        id = unique_id, prompt = problem, gold = answer
 //   minerva_math   id = idx, prompt = problem, gold = last \boxed{} in solution
-//   olympiadbench  id = id, prompt = question, gold = final_answer (list, joined by ", ")
+//   olympiadbench  id = id, prompt = question, gold = final_answer (list, joined by ", "),
+//                  answer_type = answer_type, tolerance = error (absolute, when given),
+//                  solution = the first reference solution
 //   aime24         id = id, prompt = problem, gold = answer
 //   amc23          id = id, prompt = question, gold = answer (a number)
 #pragma once
@@ -15,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "rlvr/verify/equivalence.h"
+
 namespace rlvr::verify {
 
 struct Problem {
@@ -22,7 +26,14 @@ struct Problem {
   std::string prompt;
   std::string gold;      // the gold answer text (already extracted where the set needs it)
   std::string solution;  // the reference solution when the set has one
+  // What the dataset says about the gold (OlympiadBench): its answer type and an
+  // absolute tolerance for numbers (negative: none). Applied by options_for().
+  AnswerType answer_type = AnswerType::Any;
+  double tolerance = -1;
 };
+
+// The check options for this problem: `base` with the problem's answer type and tolerance.
+CheckOptions options_for(const Problem& problem, const CheckOptions& base);
 
 // Names accepted by load_dataset.
 const std::vector<std::string>& dataset_names();

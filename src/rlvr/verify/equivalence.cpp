@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "rlvr/util/error.h"
 #include "rlvr/verify/exact.h"
 #include "rlvr/verify/symbolic.h"
 
@@ -33,14 +34,146 @@ bool name_like(const Expr& e) {
   return false;
 }
 
+// A label names a quantity on the left of "BC = 6", "|PQ| = 2\sqrt2", "\frac{AM}{MB} = \frac23",
+// "x:y = 3:5", "\angle ABC = 90": letters joined by products, quotients, powers and
+// functions, with no sum and no number outside exponents ("a + 3z = 0" is an equation).
+bool is_label(const Expr& e) {
+  switch (e.kind) {
+    case Kind::Symbol: return true;
+    case Kind::Constant: return e.name != "inf";  // the letters e, i, pi inside names such as AE
+    case Kind::Mul:
+    case Kind::Func:
+      return !e.args.empty() && std::all_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return is_label(*a); });
+    case Kind::Pow: return is_label(*e.args[0]) && e.args[1]->kind == Kind::Number;
+    case Kind::Tuple: return name_like(e);
+    default: return false;
+  }
+}
+
+bool has_letters(const Expr& e) {
+  if (e.kind == Kind::Symbol || (e.kind == Kind::Constant && e.name != "pi" && e.name != "inf")) return true;
+  return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return has_letters(*a); });
+}
+
+// "L = v" whose value may stand alone: a bare name with any value (x = 2y + 1), or,
+// with drop_labels, a label with a value free of variables (BC = 6).
+bool labelled_value(const Expr& rel, bool drop_labels) {
+  if (rel.kind != Kind::Relation || rel.ops.size() != 1 || rel.ops[0] != RelOp::Eq) return false;
+  const Expr& lhs = *rel.args[0];
+  if (name_like(lhs)) return true;
+  return drop_labels && is_label(lhs) && has_letters(lhs) && !has_symbols(*rel.args[1]);
+}
+
 bool is_less(RelOp op) { return op == RelOp::Lt || op == RelOp::Le; }
 bool is_greater(RelOp op) { return op == RelOp::Gt || op == RelOp::Ge; }
 
 ExprPtr matrix_arithmetic(const ExprPtr& e);
+ExprPtr reduce(const ExprPtr& e);
+
+bool is_abs_of_name(const Expr& e) { return e.kind == Kind::Func && e.name == "abs" && name_like(*e.args[0]); }
+
+ExprPtr inequality_interval(ExprPtr lo, ExprPtr hi, bool lo_closed, bool hi_closed) {
+  auto interval = std::make_shared<Expr>(*make_interval(std::move(lo), std::move(hi), lo_closed, hi_closed));
+  interval->from_inequality = true;
+  return interval;
+}
+
+std::optional<mpq_class> rational_of(const Expr& e) {
+  if (has_symbols(e)) return std::nullopt;
+  Budget budget;
+  StepCounter steps(1000);
+  try {
+    return exact_rational(e, budget, steps);
+  } catch (const BudgetExceeded&) {
+    return std::nullopt;
+  }
+}
+
+// a <= |t| <= b with 0 <= a: t in [-b, -a] U [a, b] (one interval when a is 0).
+ExprPtr abs_band(const ExprPtr& lo, const ExprPtr& hi, bool lo_closed, bool hi_closed, const ExprPtr& original) {
+  auto a = rational_of(*lo);
+  if (!a || *a < 0 || has_symbols(*hi)) return original;
+  if (*a == 0) return inequality_interval(make_neg(hi), hi, hi_closed, hi_closed);
+  auto neg = inequality_interval(make_neg(hi), make_neg(lo), hi_closed, lo_closed);
+  auto pos = inequality_interval(lo, hi, lo_closed, hi_closed);
+  auto u = std::make_shared<Expr>(*make_node(Kind::Union, {neg, pos}));
+  u->from_inequality = true;
+  return u;
+}
+
+// One inequality in one name, "x > 2", "3 >= x", "|t| < 3", as the set of values it
+// allows; nullptr when it is not of that form.
+ExprPtr inequality_as_set(const Expr& e) {
+  if (e.kind != Kind::Relation || e.ops.size() != 1) return nullptr;
+  RelOp op = e.ops[0];
+  if (op == RelOp::Eq || op == RelOp::Ne || op == RelOp::In || op == RelOp::Approx) return nullptr;
+  const ExprPtr& l = e.args[0];
+  const ExprPtr& r = e.args[1];
+  bool name_left = (name_like(*l) || is_abs_of_name(*l)) && !has_symbols(*r);
+  bool name_right = (name_like(*r) || is_abs_of_name(*r)) && !has_symbols(*l);
+  if (!name_left && !name_right) return nullptr;
+  const ExprPtr& name = name_left ? l : r;
+  const ExprPtr& bound = name_left ? r : l;
+  // As "name < bound" or "name > bound".
+  bool below = name_left ? is_less(op) : is_greater(op);
+  bool closed = op == RelOp::Le || op == RelOp::Ge;
+  ExprPtr inf = make_constant("inf");
+  if (is_abs_of_name(*name)) {
+    if (below) return inequality_interval(make_neg(bound), bound, closed, closed);
+    auto a = rational_of(*bound);
+    if (!a || *a < 0) return nullptr;
+    auto u = std::make_shared<Expr>(*make_node(Kind::Union, {inequality_interval(make_neg(inf), make_neg(bound), false, closed),
+                                                              inequality_interval(bound, inf, closed, false)}));
+    u->from_inequality = true;
+    return u;
+  }
+  if (below) return inequality_interval(make_neg(inf), bound, false, closed);
+  return inequality_interval(bound, inf, closed, false);
+}
+
+// The same set with no interval marked as written by inequalities.
+ExprPtr plain_set(const ExprPtr& e) {
+  if (!e->from_inequality && e->kind != Kind::Union) return e;
+  auto copy = std::make_shared<Expr>(*e);
+  copy->from_inequality = false;
+  for (auto& a : copy->args) a = plain_set(a);
+  return copy;
+}
+
+// Inequalities joined by "or" ("x < -1 or x > 2") as a union; a double inequality as its
+// interval. nullptr when some part is not an inequality in one name.
+ExprPtr inequalities_as_set(const Expr& e) {
+  auto one = [](const Expr& part) -> ExprPtr {
+    if (part.kind == Kind::Relation && part.ops.size() == 2) {
+      auto plain = std::make_shared<Expr>(part);
+      plain->set_builder = false;  // reduce() of a set-builder condition comes back here
+      ExprPtr r = reduce(plain);
+      return r->kind == Kind::Interval || r->kind == Kind::Union ? r : nullptr;
+    }
+    return inequality_as_set(part);
+  };
+  if (e.kind == Kind::Relation) return one(e);
+  if (e.kind != Kind::List) return nullptr;
+  std::vector<ExprPtr> parts;
+  for (const auto& a : e.args) {
+    ExprPtr s = one(*a);
+    if (!s) return nullptr;
+    if (s->kind == Kind::Union) parts.insert(parts.end(), s->args.begin(), s->args.end());
+    else parts.push_back(s);
+  }
+  auto u = std::make_shared<Expr>(*make_node(Kind::Union, std::move(parts)));
+  u->from_inequality = true;
+  return u;
+}
 
 // The value an answer stands for: "x = 5+5+1 = 11" -> "x = 11", "x \approx 3" -> "x = 3",
 // "-2 <= x <= 7" -> [-2, 7], "x \in S" -> S, matrix sums and products worked out.
 ExprPtr reduce(const ExprPtr& e) {
+  if (e->set_builder) {
+    // \{x \mid x > 2\} is the interval (2, oo): a set, so no relation asymmetry applies.
+    if (ExprPtr set = inequalities_as_set(*e)) return plain_set(set);
+    return e;
+  }
   if (e->kind == Kind::Relation) {
     std::vector<ExprPtr> terms = e->args;
     std::vector<RelOp> ops = e->ops;
@@ -60,24 +193,33 @@ ExprPtr reduce(const ExprPtr& e) {
       ExprPtr lhs = terms[0];
       for (size_t i = 0; i + 1 < terms.size(); ++i)
         if (name_like(*terms[i])) lhs = terms[i];
-      return make_relation({lhs, terms.back()}, {RelOp::Eq});
+      auto collapsed = std::make_shared<Expr>(*make_relation({lhs, terms.back()}, {RelOp::Eq}));
+      collapsed->chain = true;
+      return collapsed;
     }
-    if (ops.size() == 2 && terms[1]->kind == Kind::Symbol &&
+    if (ops.size() == 2 && (name_like(*terms[1]) || is_abs_of_name(*terms[1])) &&
         ((is_less(ops[0]) && is_less(ops[1])) || (is_greater(ops[0]) && is_greater(ops[1])))) {
       bool less = is_less(ops[0]);
       ExprPtr lo = less ? terms[0] : terms[2];
       ExprPtr hi = less ? terms[2] : terms[0];
       bool lo_closed = less ? ops[0] == RelOp::Le : ops[1] == RelOp::Ge;
       bool hi_closed = less ? ops[1] == RelOp::Le : ops[0] == RelOp::Ge;
-      auto interval = std::make_shared<Expr>(*make_interval(lo, hi, lo_closed, hi_closed));
-      interval->from_inequality = true;
-      return interval;
+      if (is_abs_of_name(*terms[1])) return abs_band(lo, hi, lo_closed, hi_closed, e);
+      return inequality_interval(lo, hi, lo_closed, hi_closed);
     }
     if (ops.size() == 1 && ops[0] == RelOp::In && name_like(*terms[0])) return reduce(terms[1]);
     if (terms != e->args || ops != e->ops) return make_relation(std::move(terms), std::move(ops));
     return e;
   }
   if (e->kind == Kind::Add || e->kind == Kind::Mul) return matrix_arithmetic(e);
+  if (e->kind == Kind::Union && std::all_of(e->args.begin(), e->args.end(), [](const ExprPtr& a) {
+        return a->kind == Kind::Set || a->kind == Kind::List;
+      })) {
+    // {1,3} \cup {2,4} is the finite set {1,2,3,4}.
+    std::vector<ExprPtr> items;
+    for (const auto& a : e->args) items.insert(items.end(), a->args.begin(), a->args.end());
+    return make_node(Kind::Set, std::move(items));
+  }
   return e;
 }
 
@@ -162,11 +304,19 @@ class Comparer {
     steps_.tick();
     g = expand_plus_minus(reduce(g));
     p = expand_plus_minus(reduce(p));
+    // Inequalities against a set of values: "x > 2" and (2, oo), "x < -1 or x > 2" and a union.
+    if (is_value_set(*g) && !is_value_set(*p))
+      if (ExprPtr set = inequalities_as_set(*p)) p = set;
+    if (is_value_set(*p) && !is_value_set(*g))
+      if (ExprPtr set = inequalities_as_set(*g)) g = set;
     if (g->kind == Kind::Relation || p->kind == Kind::Relation) return compare_relations(*g, *p);
     if (g->kind == Kind::Text || p->kind == Kind::Text) return compare_text(*g, *p);
     if (g->kind == Kind::Interval && p->kind == Kind::Interval) return compare_intervals(*g, *p);
     if (g->kind == Kind::Interval && p->kind == Kind::Tuple) return compare_tuple_interval(*p, *g);
-    if (p->kind == Kind::Interval && g->kind == Kind::Tuple) return compare_tuple_interval(*g, *p);
+    if (p->kind == Kind::Interval && g->kind == Kind::Tuple) {
+      if (p->from_inequality && !relation_to_set()) return no("structure");
+      return compare_tuple_interval(*g, *p);
+    }
     if (g->kind == Kind::Union && p->kind == Kind::Union) return compare_unordered(g->args, p->args);
     if (g->kind == Kind::Matrix || p->kind == Kind::Matrix) return compare_matrices(*g, *p);
     bool gc = is_collection(g->kind), pc = is_collection(p->kind);
@@ -180,6 +330,14 @@ class Comparer {
  private:
   const CheckOptions& opt_;
   StepCounter steps_;
+
+  // Whether a set gold accepts a prediction written as inequalities.
+  bool relation_to_set() const { return opt_.allow_set_relation || opt_.answer_type == AnswerType::Interval; }
+
+  // Intervals, unions, and an open pair (a, b) that may be an interval.
+  static bool is_value_set(const Expr& e) {
+    return e.kind == Kind::Interval || e.kind == Kind::Union || (e.kind == Kind::Tuple && e.args.size() == 2);
+  }
 
   Outcome compare_text(const Expr& g, const Expr& p) {
     auto text_of = [](const Expr& e) -> std::optional<std::string> {
@@ -197,7 +355,7 @@ class Comparer {
   }
 
   Outcome compare_intervals(const Expr& g, const Expr& p) {
-    if (p.from_inequality && !g.from_inequality && !opt_.allow_set_relation) return no("structure");
+    if (p.from_inequality && !g.from_inequality && !relation_to_set()) return no("structure");
     if (g.left_closed != p.left_closed || g.right_closed != p.right_closed) return no("structure");
     Outcome lo = compare(g.args[0], p.args[0]);
     if (!lo.equal) return lo;
@@ -231,11 +389,13 @@ class Comparer {
   // Set semantics: every element on each side matches one on the other side.
   Outcome compare_unordered(const std::vector<ExprPtr>& g, const std::vector<ExprPtr>& p) {
     Outcome last = yes("exact");
-    auto covered = [&](const std::vector<ExprPtr>& from, const std::vector<ExprPtr>& to) -> std::optional<Outcome> {
+    // `from_gold`: the elements of `from` are the gold's (comparisons keep gold first,
+    // since some are asymmetric).
+    auto covered = [&](const std::vector<ExprPtr>& from, const std::vector<ExprPtr>& to, bool from_gold) -> std::optional<Outcome> {
       for (const auto& a : from) {
         bool found = false;
         for (const auto& b : to) {
-          Outcome o = compare(a, b);
+          Outcome o = from_gold ? compare(a, b) : compare(b, a);
           if (!o.decided) return o;
           if (o.equal) {
             if (o.reason != "exact") last = o;
@@ -247,15 +407,30 @@ class Comparer {
       }
       return std::nullopt;
     };
-    if (auto o = covered(g, p)) return *o;
-    if (auto o = covered(p, g)) return *o;
+    if (auto o = covered(g, p, true)) return *o;
+    if (auto o = covered(p, g, false)) return *o;
     return last;
   }
 
+  // "BC = 6, CA = 8": every element a labelled value.
+  bool all_labelled(const Expr& e) const {
+    return !e.args.empty() && std::all_of(e.args.begin(), e.args.end(), [&](const ExprPtr& a) {
+      return labelled_value(*a, opt_.drop_labels) && !name_like(*a->args[0]);
+    });
+  }
+  static bool any_relation(const Expr& e) {
+    return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return a->kind == Kind::Relation; });
+  }
+
   Outcome compare_collections(const Expr& g, const Expr& p) {
-    // A tuple is ordered and a set is not: they are different answers.
-    if ((g.kind == Kind::Tuple && p.kind == Kind::Set) || (g.kind == Kind::Set && p.kind == Kind::Tuple)) return no("structure");
-    bool ordered = (g.kind == Kind::Tuple && p.kind != Kind::Set) || (p.kind == Kind::Tuple && g.kind != Kind::Set);
+    // A tuple is ordered and a set is not: they are different answers (with strict off, as in
+    // Math-Verify's non-strict mode, they compare as sets).
+    bool tuple_and_set = (g.kind == Kind::Tuple && p.kind == Kind::Set) || (g.kind == Kind::Set && p.kind == Kind::Tuple);
+    if (tuple_and_set && !opt_.strict) return compare_unordered(g.args, p.args);
+    if (tuple_and_set) return no("structure");
+    // Values given for labels "BC = 6, CA = 8" without the labels follow the labels' order.
+    bool label_order = (all_labelled(g) && !any_relation(p)) || (all_labelled(p) && !any_relation(g));
+    bool ordered = label_order || (g.kind == Kind::Tuple && p.kind != Kind::Set) || (p.kind == Kind::Tuple && g.kind != Kind::Set);
     if (ordered) return compare_ordered(g.args, p.args);
     return compare_unordered(g.args, p.args);
   }
@@ -277,7 +452,12 @@ class Comparer {
     if (rel.ops.size() != 1 || rel.ops[0] != RelOp::Eq) return no("structure");
     const Expr& lhs = *rel.args[0];
     const ExprPtr& rhs = rel.args[1];
-    bool take_rhs = name_like(lhs) || (!has_symbols(lhs) && !has_symbols(*rhs));
+    // An Equation answer type wants the equation itself, not its value.
+    if (opt_.answer_type == AnswerType::Equation) return no("structure");
+    // A predicted chain of working that ends in a value ("A + B = 5 + 7 = 12") is read as
+    // that value; a gold chain is not (its left side must be a label).
+    bool pred_chain = p.kind == Kind::Relation && rel.chain && !has_symbols(*rhs);
+    bool take_rhs = pred_chain || labelled_value(rel, opt_.drop_labels) || (!has_symbols(lhs) && !has_symbols(*rhs));
     if (!take_rhs) return no("structure");
     return g.kind == Kind::Relation ? compare(rhs, value) : compare(value, rhs);
   }
@@ -401,12 +581,18 @@ class Comparer {
       auto sg = infinity_sign(g), sp = infinity_sign(p);
       if (sg || sp) return sg == sp ? yes("exact") : no("exact");
     }
+    if (opt_.answer_type == AnswerType::Numerical && has_symbols(p) && !has_symbols(g)) return no("structure");
     bool decimals = contains_decimal(g) || contains_decimal(p);
     bool symbols = has_symbols(g) || has_symbols(p);
+    const bool absolute = opt_.tolerance >= 0;
     if (!symbols) {
       auto eg = exact_rational(g, opt_.budget, steps_);
       if (eg) {
         auto ep = exact_rational(p, opt_.budget, steps_);
+        if (ep && absolute) {
+          if (*eg == *ep) return yes("exact");
+          return std::fabs(mpq_class(*eg - *ep).get_d()) <= opt_.tolerance * (1 + 1e-9) ? yes("numeric") : no("numeric");
+        }
         if (ep) {
           if (!decimals) return *eg == *ep ? yes("exact") : no("exact");
           mpq_class scale = abs(*eg) > 1 ? mpq_class(abs(*eg)) : mpq_class(1);
@@ -442,12 +628,13 @@ class Comparer {
       }
       if (std::abs(a) > 1e290 || std::abs(b) > 1e290) return undecided("budget", "value outside the range of double precision");
       double scale = std::max(1.0, std::abs(a));
-      if (std::abs(a - b) > tol * scale) return no("numeric");
+      if (absolute ? std::abs(a - b) > std::max(opt_.tolerance * (1 + 1e-9), 1e-12 * scale) : std::abs(a - b) > tol * scale)
+        return no("numeric");
       ++valid;
     }
     if (valid == 0 && lost > 0) return undecided("budget", "values outside the range of double precision");
     if (valid == 0) return undecided("numeric", "undefined at every sample point");
-    if (!decimals) {
+    if (!decimals && !absolute) {
       auto s = symbolic_equal(g, p, opt_.budget);
       if (s && *s) return yes("symbolic");
     }
@@ -481,6 +668,17 @@ bool bare_answer(std::string_view gold, const CheckOptions& options) {
 }
 
 }  // namespace
+
+AnswerType parse_answer_type(const std::string& name) {
+  static const std::pair<const char*, AnswerType> names[] = {
+      {"any", AnswerType::Any},           {"numerical", AnswerType::Numerical}, {"expression", AnswerType::Expression},
+      {"equation", AnswerType::Equation}, {"interval", AnswerType::Interval},   {"tuple", AnswerType::Tuple}};
+  std::string low = name;
+  for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [text, type] : names)
+    if (low == text) return type;
+  throw Error("unknown answer type '" + name + "' (expected Numerical, Expression, Equation, Interval, Tuple or Any)");
+}
 
 Verdict compare_parsed(const ExprPtr& gold, const ExprPtr& pred, const CheckOptions& options) {
   Verdict v;

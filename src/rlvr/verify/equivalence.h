@@ -17,6 +17,16 @@
 
 namespace rlvr::verify {
 
+// What kind of answer the gold is, when a dataset says so (OlympiadBench's answer_type).
+// Any: decided from the answers. Numerical: a prediction with variables left is wrong.
+// Expression: as Any. Equation: the prediction must be an equation too (a gold "y = 2x + 1"
+// does not accept "2x + 1"). Interval: a prediction written as inequalities is accepted
+// (as allow_set_relation does). Tuple: an unbracketed list is compared in order (as Any).
+enum class AnswerType { Any, Numerical, Expression, Equation, Interval, Tuple };
+
+// "Numerical" -> AnswerType::Numerical ...; throws rlvr::Error naming the bad value.
+AnswerType parse_answer_type(const std::string& name);
+
 struct CheckOptions {
   std::vector<ExtractKind> extract = {ExtractKind::Latex, ExtractKind::Expr};
   // Decimal places that count when either answer is written with a decimal
@@ -28,6 +38,15 @@ struct CheckOptions {
   // An interval gold (x \in [a,b]) also accepts the inequality a <= x <= b.
   // An inequality gold always accepts the interval.
   bool allow_set_relation = false;
+  // drop_labels: a gold "BC = 6" (a label naming the quantity: letters, products,
+  // quotients, |..|, functions; no sums, no numbers) accepts "6", and a prediction
+  // "BC = 6" is read as 6 against a gold "6". Labels on both sides must agree. Off: only
+  // a bare name may be dropped (x = 6).
+  bool drop_labels = true;
+  AnswerType answer_type = AnswerType::Any;
+  // An absolute tolerance for numbers, |gold - pred| <= tolerance (OlympiadBench's
+  // `error`); negative: none (the relative precision above decides).
+  double tolerance = -1;
   PercentPolicy percent = PercentPolicy::Strip;
   Budget budget;
 };

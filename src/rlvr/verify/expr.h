@@ -48,6 +48,8 @@ struct Expr {
   size_t rows = 0;
   size_t cols = 0;
   bool from_inequality = false;  // an interval written as a <= x <= b
+  bool chain = false;            // an equation collapsed from a chain "a + b = 2 + 3 = 5"
+  bool set_builder = false;      // the condition of \{x \mid condition\}: stands for a set
 };
 
 ExprPtr make_number(const mpq_class& value, bool decimal = false);

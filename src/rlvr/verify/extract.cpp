@@ -81,15 +81,46 @@ std::vector<Box> find_boxes(std::string_view text) {
   return outer;
 }
 
-// Text between two boxes that only joins them: spaces, punctuation, "and".
+// Text between two boxes that only joins them: spaces, punctuation, "and", and at most
+// three short words naming what the first box counts ("\boxed{3} cats and \boxed{5} dogs").
+// Words that revise or reason ("or", "not", "so", "then", ...) keep the boxes apart. A
+// label before the next box joins too: "x_1 = \boxed{2} and x_2 = \boxed{5}".
 bool only_connectors(std::string_view gap) {
+  static const char* const stop[] = {
+      "or", "not", "is", "are", "was", "were", "so", "then", "thus", "hence", "therefore", "but", "instead", "wrong",
+      "incorrect", "no", "gives", "becomes", "equals", "than", "later", "finally", "actually", "rather", "correct",
+      "final", "answer", "get", "got", "obtain", "which", "that", "it", "we", "i", "since", "because", "check", "wait",
+      "also", "again", "now", "new", "otherwise", "else", "if", "maybe", "perhaps", "seems", "should", "would", "could",
+      "recheck", "mistake", "error", "fix", "redo", "hmm", "oops", "sorry", "change", "update", "corrected", "revised"};
   std::string g(gap);
+  size_t words = 0;
+  for (size_t i = 0; i < g.size();) {
+    if (g[i] == '\\') {  // a command such as \text or \quad
+      ++i;
+      while (i < g.size() && is_letter(g[i])) ++i;
+      continue;
+    }
+    if (!is_letter(g[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < g.size() && is_letter(g[j])) ++j;
+    std::string w = lower(std::string_view(g).substr(i, j - i));
+    if (w != "and") {
+      if (std::any_of(std::begin(stop), std::end(stop), [&](const char* t) { return w == t; }) || w.size() > 12) return false;
+      ++words;
+      g.replace(i, j - i, std::string(j - i, ' '));
+    }
+    i = j;
+  }
+  if (words > 3 || (words > 0 && gap.size() > 48)) return false;
   for (std::string_view word : {"\\text", "\\quad", "\\qquad", "\\mbox", "and", "\\\\"}) {
     size_t p;
     while ((p = g.find(word)) != std::string::npos) g.erase(p, word.size());
   }
   return std::all_of(g.begin(), g.end(), [](char c) {
-    return is_space(c) || std::string_view(",;+$.&\\()[]{}").find(c) != std::string_view::npos;
+    return is_space(c) || is_digit(c) || std::string_view(",;+$.&\\()[]{}=_").find(c) != std::string_view::npos;
   });
 }
 
@@ -219,7 +250,9 @@ bool plausible_expression(std::string_view s) {
   if (s.empty() || s.size() > 300) return false;
   for (size_t i = 0; i < s.size();) {
     char c = s[i];
-    if (c == '\n' || c == ':' || c == '?') return false;
+    if (c == '\n' || c == '?') return false;
+    // A colon inside a ratio (3:5) is maths; one followed by a space is prose.
+    if (c == ':' && (i == 0 || i + 1 >= s.size() || is_space(s[i - 1]) || is_space(s[i + 1]))) return false;
     if (is_letter(c)) {
       size_t j = i;
       while (j < s.size() && is_letter(s[j])) ++j;
@@ -254,10 +287,51 @@ std::string strip_dollars_and_quotes(std::string_view s) {
 }
 
 // The answer inside the text after "final answer is" or "answer:".
+// The math region that opens `text` ($..$, $$..$$, \(..\), \[..\]) and the regions listed
+// after it with "and", "or" or commas, as one answer; nullopt when `text` does not open
+// with a region. "the answer is $s=3$, regardless of $n$" gives s=3.
+std::optional<std::string> leading_math_run(std::string_view text) {
+  auto region_end = [&](size_t at) -> size_t {
+    std::string_view open, close;
+    if (text.substr(at, 2) == "$$") open = "$$", close = "$$";
+    else if (text.substr(at, 2) == "\\[") open = "\\[", close = "\\]";
+    else if (text.substr(at, 2) == "\\(") open = "\\(", close = "\\)";
+    else if (text.substr(at, 1) == "$") open = "$", close = "$";
+    else return std::string_view::npos;
+    size_t j = text.find(close, at + open.size());
+    if (j == std::string_view::npos) return j;
+    if (open == "$" && text.substr(at + 1, j - at - 1).find('\n') != std::string_view::npos) return std::string_view::npos;
+    return j + close.size();
+  };
+  auto content = [&](size_t at, size_t end) {
+    size_t open = text.substr(at, 2) == "$$" || text[at] == '\\' ? 2 : 1;
+    return trim(text.substr(at + open, end - at - 2 * open));
+  };
+  size_t end = region_end(0);
+  if (end == std::string_view::npos) return std::nullopt;
+  std::string answer = content(0, end);
+  for (int regions = 1; regions < 16; ++regions) {
+    size_t next = text.find_first_of("$\\", end);
+    if (next == std::string_view::npos) break;
+    std::string_view gap = text.substr(end, next - end);
+    bool spaces_only = gap.find_first_not_of(" \t") == std::string_view::npos;
+    // Regions with only spaces between them are one formula split in two ("$a+$ $b$").
+    if (!spaces_only && !only_list_words(gap)) break;
+    size_t after = region_end(next);
+    if (after == std::string_view::npos) break;
+    std::string part = content(next, after);
+    if (!part.empty()) answer += (spaces_only ? " " : ", ") + part;
+    end = after;
+  }
+  if (answer.empty()) return std::nullopt;
+  return answer;
+}
+
 std::optional<std::string> answer_from_segment(std::string_view rest) {
   size_t b = 0;
   while (b < rest.size() && (is_space(rest[b]) || rest[b] == ':')) ++b;
   rest = rest.substr(b);
+  if (auto run = leading_math_run(rest)) return run;
   // The sentence ends at a newline, at "I hope", or at a period followed by a space.
   size_t end = rest.size();
   size_t newline = rest.find('\n');

@@ -92,6 +92,7 @@ LabelSummary label_samples(const std::filesystem::path& samples, const std::file
   // Validate every row before any work, so errors name the first bad line.
   std::vector<std::vector<std::string>> completions(lines.size());
   std::vector<std::string> golds(lines.size());
+  std::vector<CheckOptions> row_options(lines.size(), options.check);
   for (size_t i = 0; i < lines.size(); ++i) {
     const json& row = lines[i].row;
     long ln = lines[i].number;
@@ -114,6 +115,7 @@ LabelSummary label_samples(const std::filesystem::path& samples, const std::file
       }
       if (it == by_id.end()) throw InputError(file, ln, "problem_id", "no problem with id '" + id + "' in the problem list");
       golds[i] = it->second->gold;
+      row_options[i] = options_for(*it->second, options.check);
       if (!row.contains("completion")) throw InputError(file, ln, "completion", "missing");
       const json& c = row["completion"];
       if (!c.is_string() && !c.is_null()) throw InputError(file, ln, "completion", "expected a string or null");
@@ -127,7 +129,7 @@ LabelSummary label_samples(const std::filesystem::path& samples, const std::file
   Progress progress("verify", static_cast<int64_t>(summary.samples), "samples");
   parallel_for(lines.size(), std::max(1, options.threads), [&](size_t i) {
     for (const auto& completion : completions[i]) {
-      verdicts[i].push_back(check(golds[i], completion, options.check));
+      verdicts[i].push_back(check(golds[i], completion, row_options[i]));
     }
     progress.advance(static_cast<int64_t>(completions[i].size()));
   });

@@ -59,7 +59,7 @@ std::string normalize_latex(std::string_view answer) {
   }
   static const std::pair<std::string_view, std::string_view> replacements[] = {
       {"\\left.", ""}, {"\\right.", ""}, {"\\left", ""}, {"\\right", ""}, {"\\bigl", ""}, {"\\bigr", ""},
-      {"\\Bigl", ""}, {"\\Bigr", ""}, {"\\big", ""}, {"\\Big", ""}, {"\\displaystyle", ""}, {"\\textstyle", ""},
+      {"\\Bigl", ""}, {"\\Bigr", ""}, {"\\big", ""}, {"\\Big", ""}, {"\\displaystyle", ""}, {"\\limits", ""}, {"\\nolimits", ""}, {"\\textstyle", ""},
       {"{,}", ""}, {"\\$", ""}, {"$", ""}, {"\\%", "%"}, {"\\,", " "}, {"\\;", " "}, {"\\:", " "},
       {"\\ ", " "}, {"\\qquad", " "}, {"\\quad", " "}, {"~", " "}, {"\\dfrac", "\\frac"},
       {"\\tfrac", "\\frac"}, {"\\cfrac", "\\frac"}, {"\\dbinom", "\\binom"}, {"\\tbinom", "\\binom"},
@@ -69,7 +69,11 @@ std::string normalize_latex(std::string_view answer) {
       {"\xC2\xB7", "\\cdot "}, {"\xE2\x89\xA4", "\\le "}, {"\xE2\x89\xA5", "\\ge "}, {"\xE2\x89\xA0", "\\ne "},
       {"\xE2\x88\x9A", "\\sqrt"}, {"\xCF\x80", "\\pi "}, {"\xE2\x88\x9E", "\\infty "}, {"\xC2\xA0", " "},
       {"\\lvert", "|"}, {"\\rvert", "|"}, {"\\vert", "|"}, {"\\mid", "|"}, {"\\lbrace", "\\{"}, {"\\rbrace", "\\}"},
-      {"\\bigg", ""}, {"\\Bigg", ""}, {"np.", ""}, {"math.", ""}};
+      {"\\bigg", ""}, {"\\Bigg", ""}, {"np.", ""}, {"math.", ""},
+      // Greek letters written as characters.
+      {"\xCE\xB1", "\\alpha "}, {"\xCE\xB2", "\\beta "}, {"\xCE\xB3", "\\gamma "}, {"\xCE\xB4", "\\delta "},
+      {"\xCE\xB8", "\\theta "}, {"\xCE\xBB", "\\lambda "}, {"\xCE\xBC", "\\mu "}, {"\xCF\x83", "\\sigma "},
+      {"\xCF\x86", "\\phi "}, {"\xCF\x89", "\\omega "}, {"\xCE\xB5", "\\epsilon "}};
   // "{ , }" with spaces is a thousands separator too.
   for (size_t pos = 0; (pos = s.find('{', pos)) != std::string::npos; ++pos) {
     size_t j = pos + 1;
@@ -84,6 +88,14 @@ std::string normalize_latex(std::string_view answer) {
       while (after < s.size() && s[after] == ' ') ++after;
       s.replace(before, after - before, "");
       pos = before;
+    }
+  }
+  // "frac13", "frac{1}{3}" written without the backslash.
+  for (size_t pos = 0; (pos = s.find("frac", pos)) != std::string::npos; pos += 4) {
+    bool command = pos > 0 && (s[pos - 1] == '\\' || is_letter(s[pos - 1]));
+    if (!command && pos + 4 < s.size() && (is_digit(s[pos + 4]) || s[pos + 4] == '{')) {
+      s.insert(pos, 1, '\\');
+      ++pos;
     }
   }
   // Row breaks "\\" are kept apart from the one-backslash commands below.
@@ -143,6 +155,8 @@ class Parser {
   const ParseOptions& opt_;
   size_t depth_ = 0;
   size_t nodes_ = 0;
+  bool in_set_head_ = false;  // parsing "x" of \{x \mid ...\}: ':' ends it
+  size_t bound_index_ = 0;    // names of summation indices: #0, #1, ...
 
   [[noreturn]] void fail(const std::string& why) { throw ParseError(why); }
 
@@ -227,25 +241,35 @@ class Parser {
     fail("unbalanced '{'");
   }
 
-  // Whether the separator at the cursor ends a list element: , ; and or.
-  bool eat_separator() {
-    if (eat(",") || eat(";")) return true;
+  // A joining word at the cursor: "and", "or", \text{ and }, \text{, or }, \lor, \land.
+  bool eat_joining_word() {
     auto w = peek_word();
     if (w == "and" || w == "or") {
       pos_ += w.size();
       return true;
     }
-    for (std::string_view cmd : {"\\text", "\\mbox", "\\textnormal", "\\textbf", "\\mathrm"}) {
+    if (eat("\\lor") || eat("\\land") || eat("\\vee") || eat("\\wedge")) return true;
+    for (std::string_view cmd : {"\\text", "\\mbox", "\\textnormal", "\\textbf", "\\mathrm", "\\textit"}) {
       if (starts(cmd) && s_.substr(pos_ + cmd.size(), 1) == "{") {
         size_t save = pos_;
         pos_ += cmd.size();
         std::string word = lower(read_raw_group());
         word.erase(std::remove_if(word.begin(), word.end(), [](char c) { return is_space(c); }), word.end());
-        if (word == "and" || word == "or" || word == "," || word == ",and") return true;
+        if (word == "and" || word == "or" || word == "," || word == ",and" || word == ",or" || word == ";") return true;
         pos_ = save;
       }
     }
     return false;
+  }
+
+  // The separator at the cursor that ends a list element: ',' for a comma or a joining
+  // word ("2, 7, and 9", "x=1 \text{ or } x=-1"), ';' for a semicolon, 0 for none.
+  char eat_separator() {
+    char kind = 0;
+    if (eat(",")) kind = ',';
+    else if (eat(";")) kind = ';';
+    if (eat_joining_word()) return kind ? kind : ',';
+    return kind;
   }
 
   bool at_closer(std::string_view closers) {
@@ -261,13 +285,32 @@ class Parser {
   ExprPtr parse_list(std::string_view closers) {
     DepthGuard guard(*this);
     std::vector<ExprPtr> items;
+    std::vector<char> separators;  // separators[k] follows items[k]
     while (!at_closer(closers)) {
       items.push_back(parse_relation(closers));
       if (items.size() > opt_.budget.max_elements) throw BudgetExceeded("more than " + std::to_string(opt_.budget.max_elements) + " elements");
-      if (!eat_separator()) break;
+      char sep = eat_separator();
+      if (!sep) break;
+      separators.push_back(sep);
     }
     if (items.empty()) return nullptr;
     if (items.size() == 1) return items[0];
+    bool commas = std::count(separators.begin(), separators.end(), ',') > 0;
+    bool semicolons = std::count(separators.begin(), separators.end(), ';') > 0;
+    if (commas && semicolons) {
+      // "a=1, b=2; a=3, b=4": semicolons part solutions, commas part one solution's values.
+      std::vector<ExprPtr> groups, group;
+      for (size_t k = 0; k < items.size(); ++k) {
+        group.push_back(items[k]);
+        if (k >= separators.size() || separators[k] == ';') {
+          groups.push_back(group.size() == 1 ? group[0] : count(make_node(Kind::List, group)));
+          group.clear();
+        }
+      }
+      if (!group.empty()) groups.push_back(group.size() == 1 ? group[0] : count(make_node(Kind::List, group)));
+      if (groups.size() == 1) return groups[0];
+      return count(make_node(Kind::List, std::move(groups)));
+    }
     return count(make_node(Kind::List, std::move(items)));
   }
 
@@ -365,7 +408,8 @@ class Parser {
       static const std::set<std::string_view> not_factor = {
           "cdot", "times", "div", "pm", "mp", "le", "leq", "ge", "geq", "lt", "gt", "ne", "neq", "in", "approx",
           "cup", "end", "}", "\\", "rfloor", "rceil", "equiv", "leqslant", "geqslant", "text", "mbox", "textnormal",
-          "textbf"};
+          "textbf", "lor", "land", "vee", "wedge", "colon", "mid"};
+      if ((cmd == "text" || cmd == "mbox" || cmd == "textnormal" || cmd == "textbf") && text_constant_follows()) return true;
       if (cmd.empty() || not_factor.count(cmd)) {
         // \text{...} continues a product only when it holds a unit, which parse_postfix drops.
         return false;
@@ -375,6 +419,75 @@ class Parser {
     return false;
   }
 
+  // \begin{aligned} ... \end{aligned}: a derivation whose answer is its last statement.
+  // Rows that continue the previous one (starting with a relation, or after a comma or
+  // an operator) are joined to it: "x & = 2 + 3 \\ & = 5" is the chain x = 2 + 3 = 5.
+  ExprPtr parse_derivation(const std::string& env) {
+    std::string end = "\\end{" + env + "}";
+    size_t close = s_.find(end, pos_);
+    if (close == std::string_view::npos) fail("unterminated " + env);
+    std::string body(s_.substr(pos_, close - pos_));
+    pos_ = close + end.size();
+    std::vector<std::string> rows;
+    for (size_t start = 0;;) {
+      size_t brk = body.find("\\\\", start);
+      std::string row = body.substr(start, brk == std::string::npos ? std::string::npos : brk - start);
+      row.erase(std::remove(row.begin(), row.end(), '&'), row.end());
+      size_t b = row.find_first_not_of(" \t\n\r"), e = row.find_last_not_of(" \t\n\r.");
+      if (b != std::string::npos && e != std::string::npos && e >= b) rows.push_back(row.substr(b, e - b + 1));
+      if (brk == std::string::npos) break;
+      start = brk + 2;
+    }
+    if (rows.empty()) fail("empty " + env);
+    auto continues = [](const std::string& prev, const std::string& next) {
+      for (std::string_view op : {"=", "<", ">", "\\le", "\\ge", "\\approx", "\\ne", "+", "-", "\\cdot", "\\times"})
+        if (next.rfind(op, 0) == 0) return true;
+      char last = prev.back();
+      return last == ',' || last == '=' || last == '+' || last == '-' || last == '(';
+    };
+    std::string statement = rows[0];
+    for (size_t k = 1; k < rows.size(); ++k) {
+      if (continues(statement, rows[k])) statement += " " + rows[k];
+      else statement = rows[k];
+    }
+    Parser inner(statement, opt_);
+    inner.depth_ = depth_;
+    ExprPtr e = inner.parse_all();
+    nodes_ += inner.nodes_;
+    return count(e);
+  }
+
+  // A {group} at the cursor with two digits separated only by spaces: "{2 7}", "{9 . 5}".
+  bool spaced_digits_follow() {
+    skip_ws();
+    if (peek() != '{') return false;
+    size_t save = pos_;
+    std::string content = read_raw_group();
+    pos_ = save;
+    for (size_t k = 0; k + 2 < content.size(); ++k) {
+      if (!(is_digit(content[k]) || content[k] == '.') || !is_space(content[k + 1])) continue;
+      size_t j = k + 1;
+      while (j < content.size() && is_space(content[j])) ++j;
+      if (j < content.size() && (is_digit(content[j]) || content[j] == '.')) return true;
+    }
+    return false;
+  }
+
+  // \text{pi}, \text{e}: a constant written in text, which multiplies like \pi.
+  bool text_constant_follows() {
+    size_t save = pos_;
+    eat_command();
+    skip_ws();
+    bool constant = false;
+    if (peek() == '{') {
+      std::string content = read_raw_group();
+      content.erase(std::remove_if(content.begin(), content.end(), [](char c) { return is_space(c); }), content.end());
+      constant = content == "pi" || content == "\\pi" || content == "e";
+    }
+    pos_ = save;
+    return constant;
+  }
+
   // term := unary ((* / \cdot \times \div | implicit) unary)*
   ExprPtr parse_term(std::string_view closers) {
     DepthGuard guard(*this);
@@ -382,6 +495,9 @@ class Parser {
     while (true) {
       if (eat("*") || eat("\\cdot") || eat("\\times")) {
         factors.push_back(parse_unary(closers));
+      } else if (!in_set_head_ && (eat_ratio_colon() || eat("\\colon"))) {
+        // A ratio 3:5 is the quotient 3/5.
+        factors.push_back(count(make_node(Kind::Pow, {parse_unary(closers), count(make_number(-1))})));
       } else if (eat("/") || eat("\\div")) {
         factors.push_back(count(make_node(Kind::Pow, {parse_unary(closers), count(make_number(-1))})));
       } else if (starts_factor()) {
@@ -400,6 +516,16 @@ class Parser {
     }
     // A number divided by a number stays one exact rational node.
     return count(make_node(Kind::Mul, std::move(factors)));
+  }
+
+  // ':' between two operands (not ":=").
+  bool eat_ratio_colon() {
+    skip_ws();
+    if (pos_ < s_.size() && s_[pos_] == ':' && peek_at(1) != '=') {
+      ++pos_;
+      return true;
+    }
+    return false;
   }
 
   // a/b with a and b integer literals, as \frac{a}{b} parses.
@@ -525,7 +651,8 @@ class Parser {
       std::string bare;
       for (char c : word)
         if (!is_space(c)) bare += c;
-      if (bare == "and" || bare == "or" || bare == ",") {
+      if (bare == "and" || bare == "or" || bare == "," || bare == ",and" || bare == ",or" || bare == ";" || bare == "pi" ||
+          bare == "\\pi" || (bare == "e" && word == "e")) {
         pos_ = start;  // a separator: the list level handles it
         return false;
       }
@@ -759,6 +886,25 @@ class Parser {
       ExprPtr k = parse_macro_argument();
       return count(make_node(Kind::Func, {n, k}, "binom"));
     }
+    if ((cmd == "mathbf" || cmd == "boldsymbol" || cmd == "bm") && spaced_digits_follow()) {
+      // \mathbf{1 0 2 0}: bold answers typeset digit by digit are one number.
+      std::string content = read_raw_group();
+      std::string joined;
+      for (size_t k = 0; k < content.size(); ++k) {
+        if (is_space(content[k]) && !joined.empty() && (is_digit(joined.back()) || joined.back() == '.' || joined.back() == '-') &&
+            k + 1 < content.size() && (is_digit(content[k + 1]) || content[k + 1] == '.'))
+          continue;
+        joined += content[k];
+      }
+      // "1 0 2 , 0 1 8" is 102,018 and a closing period "1 1 ." ends the sentence.
+      for (size_t k; (k = joined.find(" , ")) != std::string::npos;) joined.replace(k, 3, ",");
+      while (!joined.empty() && (joined.back() == '.' || is_space(joined.back()))) joined.pop_back();
+      Parser inner(joined, opt_);
+      inner.depth_ = depth_;
+      ExprPtr e = inner.parse_all();
+      nodes_ += inner.nodes_;
+      return e;
+    }
     if (cmd == "boxed" || cmd == "fbox" || cmd == "mathbf" || cmd == "mathit" || cmd == "bm" || cmd == "overline" ||
         cmd == "vec" || cmd == "hat" || cmd == "bar" || cmd == "tilde" || cmd == "mathsf" || cmd == "boldsymbol") {
       return parse_macro_argument();
@@ -771,6 +917,8 @@ class Parser {
         if (!is_space(c)) bare += c;
       if (function_names().count(lower(bare))) return parse_function(lower(bare));
       if (bare == "e") return count(make_constant("e"));
+      if (bare == "i") return count(make_constant("i"));
+      if (lower(bare) == "pi" || bare == "\\pi") return count(make_constant("pi"));
       if (!bare.empty() && std::all_of(bare.begin(), bare.end(), [](char c) { return is_digit(c) || c == '.'; })) {
         Parser inner(bare, opt_);
         return inner.parse_all();
@@ -782,6 +930,7 @@ class Parser {
     if (cmd == "infty" || cmd == "infin") return count(make_constant("inf"));
     if (cmd == "emptyset" || cmd == "varnothing") return count(make_node(Kind::Set, {}));
     if (cmd == "{") {
+      if (ExprPtr builder = try_set_builder()) return builder;
       ExprPtr inner = parse_list("");
       expect("\\}");
       if (!inner) return count(make_node(Kind::Set, {}));
@@ -802,17 +951,119 @@ class Parser {
       std::string env = read_raw_group();
       static const std::set<std::string, std::less<>> matrices = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix",
                                                                   "smallmatrix", "array", "Vmatrix"};
+      static const std::set<std::string, std::less<>> derivations = {"aligned", "align", "align*", "gathered", "gather",
+                                                                     "gather*", "split", "eqnarray", "eqnarray*"};
+      if (derivations.count(env)) return parse_derivation(env);
       if (!matrices.count(env)) fail("unsupported environment " + env);
       return parse_matrix(env);
     }
     if (function_names().count(cmd) || cmd == "arcsec" || cmd == "arccsc" || cmd == "arccot") return parse_function(cmd);
-    static const std::set<std::string, std::less<>> unsupported = {"sum", "int", "lim", "prod", "cap", "setminus", "mid",
+    if (cmd == "sum" || cmd == "prod") return parse_big_operator(cmd);
+    static const std::set<std::string, std::less<>> unsupported = {"int", "lim", "cap", "setminus", "mid",
                                                                    "forall", "exists", "partial", "iint", "oint"};
     if (unsupported.count(cmd)) fail("\\" + cmd + " is not supported");
     if (cmd.empty() || !is_letter(cmd[0])) fail("unexpected '\\" + cmd + "'");
     (void)closers;
     return count(make_symbol(cmd));  // Greek letters and unknown commands are names
   }
+
+  // \{x \mid x > 2\}, \{x : x < -1 \text{ or } x > 2\}: the set of values satisfying
+  // the condition, kept as the condition marked `set_builder` (the comparer turns
+  // inequalities in one variable into intervals). nullptr when there is no '|' or ':'.
+  ExprPtr try_set_builder() {
+    size_t save = pos_;
+    size_t save_nodes = nodes_;
+    ExprPtr head;
+    in_set_head_ = true;
+    try {
+      head = parse_additive("|:");
+    } catch (const ParseError&) {
+      head = nullptr;
+    }
+    in_set_head_ = false;
+    skip_ws();
+    bool bar = pos_ < s_.size() && (s_[pos_] == '|' || s_[pos_] == ':');
+    if (!head || !bar || head->kind != Kind::Symbol) {
+      pos_ = save;
+      nodes_ = save_nodes;
+      return nullptr;
+    }
+    ++pos_;
+    ExprPtr condition = parse_list("");
+    expect("\\}");
+    if (!condition) fail("empty set-builder condition");
+    auto marked = std::make_shared<Expr>(*condition);
+    marked->set_builder = true;
+    marked->name = head->name;
+    return count(marked);
+  }
+
+  // \sum_{k=1}^{n} body and \prod: the index is renamed to a bound name (#0, #1, ...)
+  // so that sums differing only in the index letter are equal. Sums with number
+  // bounds and at most 200 terms are written out; others stay one node
+  // Func "sum"/"prod" (body, low, high), compared by value like an unknown function.
+  ExprPtr parse_big_operator(const std::string& op) {
+    std::string index;
+    ExprPtr low, high;
+    for (int k = 0; k < 2; ++k) {
+      if (eat("_")) {
+        skip_ws();
+        std::string sub = peek() == '{' ? read_raw_group() : std::string(1, s_[pos_++]);
+        size_t eq = sub.find('=');
+        if (eq == std::string::npos) fail("\\" + op + " without a lower bound");
+        index = sub.substr(0, eq);
+        index.erase(std::remove_if(index.begin(), index.end(), [](char c) { return is_space(c); }), index.end());
+        Parser inner(std::string_view(sub).substr(eq + 1), opt_);
+        inner.depth_ = depth_;
+        low = inner.parse_all();
+        nodes_ += inner.nodes_;
+      } else if (eat("^")) {
+        high = parse_script_argument();
+      }
+    }
+    if (index.empty() || !high || !low) fail("\\" + op + " needs an index with both bounds");
+    if (index.size() != 1 || !is_letter(index[0])) fail("\\" + op + " index must be one letter");
+    ExprPtr body = parse_term("");
+    std::string bound = "#" + std::to_string(bound_index_++);
+    body = rename_symbol(body, index, bound);
+    bool number_bounds = low->kind == Kind::Number && high->kind == Kind::Number && low->number.get_den() == 1 &&
+                         high->number.get_den() == 1 && high->number - low->number < 200 && high->number >= low->number;
+    // Written out only when all its terms fit in the node budget: nested sums stay one node.
+    if (number_bounds) {
+      size_t term_count = mpz_class(high->number.get_num() - low->number.get_num() + 1).get_ui();
+      size_t written = term_count * node_count(*body);
+      if (nodes_ + written <= opt_.budget.max_nodes) {
+        std::vector<ExprPtr> terms;
+        for (mpz_class k = low->number.get_num(); k <= high->number.get_num(); ++k)
+          terms.push_back(rename_symbol(body, bound, "", make_number(mpq_class(k))));
+        nodes_ += written;
+        return count(make_node(op == "sum" ? Kind::Add : Kind::Mul, std::move(terms)));
+      }
+    }
+    return count(make_node(Kind::Func, {body, low, high}, op));
+  }
+
+  // Renames the symbol `from` (also as the subscript of an indexed name a_k) to `to`,
+  // or replaces it by `value` when one is given (a_k with k = 2 becomes a_2).
+  ExprPtr rename_symbol(const ExprPtr& e, const std::string& from, const std::string& to, const ExprPtr& value = nullptr) {
+    steps_tick();
+    if (e->kind == Kind::Symbol || (e->kind == Kind::Constant && (from == "e" || from == "i"))) {
+      if (e->name == from) return value ? value : make_symbol(to);
+      if (e->kind == Kind::Constant) return e;
+      size_t bar = e->name.rfind('_');
+      if (bar != std::string::npos && e->name.substr(bar + 1) == from)
+        return make_symbol(e->name.substr(0, bar + 1) + (value ? to_string(*value) : to));
+      return e;
+    }
+    if (e->args.empty()) return e;
+    auto copy = std::make_shared<Expr>(*e);
+    for (auto& a : copy->args) a = rename_symbol(a, from, to, value);
+    return copy;
+  }
+  void steps_tick() {
+    if (++renames_ > opt_.budget.max_steps) throw BudgetExceeded("more than " + std::to_string(opt_.budget.max_steps) + " steps");
+  }
+  size_t renames_ = 0;
 
   ExprPtr parse_atom(std::string_view closers) {
     DepthGuard guard(*this);
@@ -933,6 +1184,8 @@ ParseResult parse_answer(std::string_view answer, const ParseOptions& options) {
   if (unwrap_text_command(view, content)) {
     std::string inner = normalize_latex(content);
     std::string_view iv = inner;
+    // \text{e}, \mathrm{e}, \text{pi}: a constant written in text is the constant.
+    if (iv == "e" || iv == "i" || iv == "pi" || iv == "\\pi") return {make_constant(iv == "e" ? "e" : iv == "i" ? "i" : "pi"), {}};
     if (iv.size() >= 2 && iv.front() == '(' && iv.back() == ')') iv = iv.substr(1, iv.size() - 2);
     bool numeric = !iv.empty() && std::all_of(iv.begin(), iv.end(), [](char c) { return is_digit(c) || c == '.' || c == '-'; });
     if (!numeric) return {make_text(normalize_text(iv)), {}};

@@ -5,8 +5,10 @@
 // \binom, factorial), \left \right, \text{} / \mathrm{} units (dropped),
 // degrees (dropped), relations (= != < <= > >= \in \approx, chained), sets,
 // lists, tuples, intervals with open/closed ends and unions, pmatrix /
-// bmatrix / array, \pm, and plain-text answers. Not supported (parse_error):
-// sums, integrals, limits, derivatives, \cap, set-builder notation.
+// bmatrix / array, \pm, ratios a:b, set-builder sets \{x \mid ...\}, indexed
+// sums and products, derivations in aligned environments (their last
+// statement), lists joined by words, and plain-text answers. Not supported
+// (parse_error): integrals, limits, derivatives, \cap.
 #pragma once
 
 #include <string>
