@@ -1,8 +1,5 @@
 #include "rlvr/model/sample_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <set>
 #include <sstream>
 
@@ -15,73 +12,12 @@
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
 #include "rlvr/util/progress.h"
+#include "rlvr/util/sample_lines.h"
 #include "rlvr/util/seed.h"
 
 namespace fs = std::filesystem;
 
 namespace rlvr::model {
-
-namespace {
-
-using Pair = std::pair<std::string, int64_t>;
-
-// Reads the pairs already in `out`; rewrites the file without a torn last line.
-std::set<Pair> existing_pairs(const fs::path& out, bool& dropped) {
-  std::set<Pair> pairs;
-  if (!fs::exists(out)) return pairs;
-  std::string text = read_file(out);
-  size_t good_end = 0, pos = 0;
-  long line_no = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    bool complete = nl != std::string::npos;
-    std::string line = text.substr(pos, complete ? nl - pos : std::string::npos);
-    ++line_no;
-    nlohmann::json j;
-    bool parsed = true;
-    try {
-      j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception&) {
-      parsed = false;
-    }
-    if (!complete || !parsed) {
-      bool last = !complete || nl + 1 >= text.size();
-      if (!last)
-        throw InputError(out.string(), line_no, "", "not a JSON object (and not the last line)");
-      std::fprintf(stderr, "sample: %s:%ld: dropped a torn last line (%zu bytes); resuming\n",
-                   out.c_str(), line_no, line.size());
-      dropped = true;
-      break;
-    }
-    if (!j.is_object() || !j.contains("problem_id") || !j.contains("sample_id") ||
-        !j["problem_id"].is_string() || !j["sample_id"].is_number_integer())
-      throw InputError(out.string(), line_no, "problem_id",
-                       "expected a sample line with problem_id (string) and sample_id (integer)");
-    pairs.emplace(j["problem_id"].get<std::string>(), j["sample_id"].get<int64_t>());
-    good_end = nl + 1;
-    pos = nl + 1;
-  }
-  if (dropped) write_file_atomically(out, std::string_view(text).substr(0, good_end));
-  return pairs;
-}
-
-void append_and_sync(const fs::path& out, const std::string& lines) {
-  int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(fmt::format("{}: cannot open for appending", out.string()));
-  size_t done = 0;
-  while (done < lines.size()) {
-    ssize_t r = ::write(fd, lines.data() + done, lines.size() - done);
-    if (r < 0) {
-      ::close(fd);
-      throw Error(fmt::format("{}: write failed", out.string()));
-    }
-    done += static_cast<size_t>(r);
-  }
-  ::fsync(fd);
-  ::close(fd);
-}
-
-}  // namespace
 
 SampleRunResult sample_to_file(const fs::path& model_dir, const std::vector<SampleProblem>& problems,
                                const SampleVerifier& verify, const SampleRunOptions& options,
@@ -91,7 +27,9 @@ SampleRunResult sample_to_file(const fs::path& model_dir, const std::vector<Samp
   LoadedModel loaded = load_model(model_dir);
   SampleRunResult result;
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
-  std::set<Pair> present = existing_pairs(out, result.dropped_torn_line);
+  ExistingSamples existing = read_existing_samples(out, "sample");
+  result.dropped_torn_line = existing.dropped_torn_line;
+  const std::set<SamplePair>& present = existing.pairs;
 
   struct Job {
     size_t problem;
@@ -149,7 +87,7 @@ SampleRunResult sample_to_file(const fs::path& model_dir, const std::vector<Samp
       result.correct += v.correct;
       ++result.written;
     }
-    append_and_sync(out, lines);
+    append_lines(out, lines);
   }
   progress.finish();
   return result;

@@ -20,10 +20,18 @@ Progress::Progress(std::string label, int64_t total, std::string unit)
 
 Progress::~Progress() { finish(); }
 
-void Progress::advance(int64_t count) {
+void Progress::set_secondary_unit(std::string unit) {
+  std::lock_guard lock(mutex_);
+  secondary_unit_ = std::move(unit);
+}
+
+void Progress::advance(int64_t count) { advance(count, 0); }
+
+void Progress::advance(int64_t count, int64_t secondary) {
   if (!enabled()) return;
   std::lock_guard lock(mutex_);
   done_ += count;
+  secondary_ += secondary;
   auto now = std::chrono::steady_clock::now();
   // Redraw at most ten times a second: drawing must not slow the work.
   if (now - last_draw_ > std::chrono::milliseconds(100)) {
@@ -48,11 +56,14 @@ void Progress::draw(bool final_line) {
     double remaining = (total_ - done_) / rate;
     left = fmt::format("{:.0f}s", remaining < 0 ? 0.0 : remaining);
   }
+  std::string also;
+  if (!secondary_unit_.empty())
+    also = fmt::format(", {:.0f} {}/s", seconds > 0 ? secondary_ / seconds : 0.0, secondary_unit_);
   std::string line = total_ > 0
-      ? fmt::format("{}: {}/{} {} ({:.1f}%), {:.1f} {}/s, {} left", label_, done_, total_, unit_,
-                    100.0 * done_ / total_, rate, unit_, left)
-      : fmt::format("{}: {} {}, {:.1f} {}/s", label_, done_, unit_, rate, unit_);
-  if (final_line) line = fmt::format("{}: {} {} in {:.1f}s", label_, done_, unit_, seconds);
+      ? fmt::format("{}: {}/{} {} ({:.1f}%), {:.1f} {}/s{}, {} left", label_, done_, total_, unit_,
+                    100.0 * done_ / total_, rate, unit_, also, left)
+      : fmt::format("{}: {} {}, {:.1f} {}/s{}", label_, done_, unit_, rate, unit_, also);
+  if (final_line) line = fmt::format("{}: {} {} in {:.1f}s{}", label_, done_, unit_, seconds, also);
   std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), final_line ? "\n" : "");
   std::fflush(stderr);
 }

@@ -1,5 +1,6 @@
 // Progress of a long job: done/total, rate and time left, redrawn in place on
-// a terminal (stderr) and silent when stderr is not a terminal.
+// a terminal (stderr) and silent when stderr is not a terminal; optionally
+// the rate of a second quantity (tokens beside samples).
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,9 @@ class Progress {
   ~Progress();
 
   void advance(int64_t count = 1);  // thread-safe
+  // Also counts a second quantity (e.g. tokens) and shows its rate.
+  void advance(int64_t count, int64_t secondary);
+  void set_secondary_unit(std::string unit);
   void finish();                    // prints the final line; called by the destructor
 
   static bool enabled();  // true when stderr is a terminal and RLVR_QUIET is unset
@@ -26,6 +30,8 @@ class Progress {
   std::string unit_;
   int64_t total_;
   int64_t done_ = 0;
+  std::string secondary_unit_;
+  int64_t secondary_ = 0;
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
