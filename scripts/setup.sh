@@ -15,6 +15,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   libcli11-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
   libsimdjson-dev                             # reads sample files at hundreds of MB/s
+  libcpp-httplib-dev                          # HTTP client and server for OpenAI-compatible endpoints
+  curl                                        # the HTTP client benchmark's peer
   libginac-dev libcln-dev libgmp-dev          # exact and symbolic math for the verifier
   libseccomp-dev util-linux                   # the code sandbox's system-call filter; setpriv/unshare for its tests
   clang libclang-rt-14-dev                    # libFuzzer targets
