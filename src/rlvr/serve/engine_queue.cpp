@@ -62,9 +62,17 @@ void EngineQueue::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_ && queue_.empty()) return;
-      // Give requests sent at about the same time a moment to join the batch.
-      wake_.wait_for(lock, std::chrono::milliseconds(wait_ms_),
-                     [&] { return stopping_ || queued_rows_ >= static_cast<size_t>(max_rows_); });
+      // Give requests sent at about the same time a moment to join the batch:
+      // wait while they keep arriving (each within wait_ms of the last), until
+      // the batch is full, and never more than ten times wait_ms in all.
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(10 * wait_ms_);
+      while (!stopping_ && queued_rows_ < static_cast<size_t>(max_rows_) &&
+             std::chrono::steady_clock::now() < deadline) {
+        size_t before = queued_rows_;
+        wake_.wait_for(lock, std::chrono::milliseconds(wait_ms_),
+                       [&] { return stopping_ || queued_rows_ >= static_cast<size_t>(max_rows_); });
+        if (queued_rows_ == before) break;  // nothing new arrived: run what is here
+      }
       size_t rows = 0;
       while (!queue_.empty() && (batch.empty() || rows + std::max<size_t>(1, queue_.front()->seeds.size()) <=
                                                       static_cast<size_t>(max_rows_))) {

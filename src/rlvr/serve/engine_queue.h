@@ -1,7 +1,7 @@
 // One engine, many callers: HTTP handlers hand their generation and scoring
 // work to a queue, and one thread runs it in batches through the engine's
-// batched sampler and scorer. Work that arrives within `wait_ms` of the first
-// item (or until `max_rows` rows are waiting) shares one batch; rows with
+// batched sampler and scorer. Work that keeps arriving (each item within
+// `wait_ms` of the one before, up to `max_rows` rows) shares one batch; rows with
 // different sampling options are decoded in separate calls. A row's tokens
 // depend only on its prompt, seed and options (see generate.h), so batching
 // changes speed, not results.

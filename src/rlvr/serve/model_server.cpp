@@ -86,6 +86,7 @@ struct ModelServer::Impl {
       if (body["stop"].is_string()) o.stop.push_back(body["stop"]);
       else o.stop = field<std::vector<std::string>>(body, "stop", {});
     }
+    o.ignore_eos = field<bool>(body, "ignore_eos", false);  // vLLM's extension, for benchmarks
     o.batch_size = options.max_batch_rows;
     return o;
   }

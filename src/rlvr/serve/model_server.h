@@ -2,7 +2,7 @@
 // endpoint client, OpenAI client libraries and evaluation harnesses can use it:
 //   GET  /v1/models
 //   POST /v1/completions       prompt (string), n, temperature, top_p, top_k,
-//                              max_tokens, stop, seed, logprobs, echo
+//                              max_tokens, stop, seed, logprobs, echo, ignore_eos
 //   POST /v1/chat/completions  messages (their contents joined, in order, form
 //                              the prompt: the models have no chat markup), n,
 //                              the same sampling fields, logprobs
