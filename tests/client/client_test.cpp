@@ -183,6 +183,25 @@ TEST(EndpointSampling, ResumesWithoutDuplicatesAfterATornLine) {
   EXPECT_EQ(again.already_present, 20);
 }
 
+TEST(EndpointSampling, OneRunAtATimePerOutputFile) {
+  FakeOpenAi server;
+  server.delay_ms = 200;
+  fs::path out = fresh_dir("lock") / "samples.jsonl";
+  auto qs = questions(2);
+  EndpointSampleOptions o = options_for({server.url()}, 2, 1);
+  o.retry.read_timeout_s = 5;
+  std::thread first([&] { sample_endpoints(qs, o, out); });
+  while (server.requests.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  try {
+    sample_endpoints(qs, o, out);
+    ADD_FAILURE() << "a second run on the same file was allowed";
+  } catch (const rlvr::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("another run is writing"), std::string::npos) << e.what();
+  }
+  first.join();
+  expect_complete(out, qs, 2, o);
+}
+
 TEST(EndpointSampling, RefusesToMixSettingsInOneFile) {
   FakeOpenAi server;
   fs::path out = fresh_dir("settings") / "samples.jsonl";

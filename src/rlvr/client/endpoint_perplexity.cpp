@@ -63,7 +63,7 @@ std::optional<double> completion_perplexity(const json& reply, size_t completion
   double sum = 0;
   size_t count = 0;
   for (size_t t = 0; t < echoed; ++t) {
-    if (offsets[t].get<size_t>() < completion_start) continue;
+    if (offsets[t].get<size_t>() < completion_start || !values[t].is_number()) continue;
     sum += values[t].get<double>();
     ++count;
   }

@@ -1,5 +1,12 @@
 #include "rlvr/client/endpoint_sampling.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -37,6 +44,28 @@ struct Choice {
   json stop_reason;              // vLLM's stop_reason when the server sends it
   std::optional<int64_t> tokens;
   std::optional<double> logprob;
+};
+
+// Two runs appending to one file would make the same pairs twice: a run
+// holds an exclusive lock on <out>.lock while it works (released by the
+// kernel when the process dies, so a killed run never leaves it stuck).
+class RunLock {
+ public:
+  explicit RunLock(const fs::path& out) : path_(out.string() + ".lock") {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw Error(fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw Error(fmt::format("{}: another run is writing {} now", path_, out.string()));
+    }
+  }
+  ~RunLock() { ::close(fd_); }
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
 };
 
 // What decides the samples; a resumed run must match it.
@@ -177,8 +206,9 @@ EndpointSampleResult sample_endpoints(const std::vector<Question>& questions, co
     if (!ids.insert(q.id).second) throw Error(fmt::format("sample: problem id '{}' appears twice", q.id));
 
   auto start = std::chrono::steady_clock::now();
-  HttpClient client(options.endpoints, options.retry, options.api_key);
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
+  RunLock lock(out);
+  HttpClient client(options.endpoints, options.retry, options.api_key);
   ordered_json provenance = open_provenance(out, sampling_settings(options));
   ExistingSamples existing = read_existing_samples(out, "sample");
 
