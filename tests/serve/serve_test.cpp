@@ -37,11 +37,12 @@ class ServeProcess {
   ServeProcess(const fs::path& model, int port) {
     int pipe_fds[2];
     if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
+    // Only async-signal-safe calls between fork and exec: this process has threads.
+    std::string port_text = std::to_string(port), model_text = model.string();
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(pipe_fds[1], STDOUT_FILENO);
       ::close(pipe_fds[0]);
-      std::string port_text = std::to_string(port), model_text = model.string();
       ::execl(kRlvr.c_str(), kRlvr.c_str(), "serve", "--model", model_text.c_str(), "--port", port_text.c_str(),
               "--threads", "1", "--served-model-name", "tiny", static_cast<char*>(nullptr));
       ::_exit(127);
