@@ -18,6 +18,7 @@
 #include "../model/model_test_support.h"
 #include "rlvr/client/endpoint_perplexity.h"
 #include "rlvr/client/endpoint_sampling.h"
+#include "rlvr/client/http_client.h"
 #include "rlvr/model/checkpoint.h"
 #include "rlvr/model/sample_file.h"
 #include "rlvr/study/perplexity.h"
@@ -206,4 +207,56 @@ TEST(Serve, ServeSampleVerifyAnalyzeEndToEnd) {
   // The served model's name is what the server reports for it.
   json provenance = json::parse(std::ifstream(client::provenance_path(samples)));
   EXPECT_EQ(provenance["settings"]["served_model"], "tiny");
+}
+
+TEST(Serve, AnswersTheOpenAiRoutes) {
+  Fixture f = make_fixture("serve_routes");
+  ServeProcess server(f.model, 0);
+  client::RetryPolicy retry;
+  retry.attempts = 1;
+  client::HttpClient http({server.url()}, retry);
+  json models = http.get(0, "/models");
+  ASSERT_EQ(models["data"].size(), 1u);
+  EXPECT_EQ(models["data"][0]["id"], "tiny");
+
+  json chat = http.post("/chat/completions",
+                        json({{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", "1+2="}}}}, {"n", 3},
+                              {"max_tokens", 8}, {"seed", 4}, {"logprobs", true}})
+                            .dump(),
+                        0, [](const json&) {});
+  ASSERT_EQ(chat["choices"].size(), 3u);
+  for (const json& c : chat["choices"]) {
+    EXPECT_TRUE(c["message"]["content"].is_string());
+    EXPECT_GE(c["logprobs"]["content"].size(), c["message"]["content"].get<std::string>().size());
+  }
+  // The same seed gives the same samples (the engine's rows are seeded).
+  json again = http.post("/chat/completions",
+                         json({{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", "1+2="}}}}, {"n", 3},
+                               {"max_tokens", 8}, {"seed", 4}})
+                             .dump(),
+                         0, [](const json&) {});
+  for (size_t k = 0; k < 3; ++k)
+    EXPECT_EQ(again["choices"][k]["message"]["content"], chat["choices"][k]["message"]["content"]);
+
+  // Echo with max_tokens 0: the prompt's tokens with their log-probs, offsets in characters.
+  json echo = http.post("/completions",
+                        json({{"model", "tiny"}, {"prompt", "12+3<|endoftext|>"}, {"echo", true}, {"logprobs", 0},
+                              {"max_tokens", 0}})
+                            .dump(),
+                        0, [](const json&) {});
+  const json& lp = echo["choices"][0]["logprobs"];
+  EXPECT_EQ(lp["tokens"], json({"1", "2", "+", "3", "<|endoftext|>"}));
+  EXPECT_EQ(lp["text_offset"], json({0, 1, 2, 3, 4}));
+  EXPECT_EQ(echo["usage"]["prompt_tokens"], 5);
+  for (const json& v : lp["token_logprobs"]) EXPECT_LT(v.get<double>(), 0.0);
+
+  // Mistakes are the client's: 400 and 404 with a message, never retried.
+  EXPECT_THROW(http.post("/completions", json({{"model", "tiny"}, {"prompt", "abc"}}).dump(), 0, [](const json&) {}),
+               Error);  // 'a' is not in the model's alphabet
+  try {
+    http.post("/completions", json({{"model", "other"}, {"prompt", "1"}}).dump(), 0, [](const json&) {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("HTTP 404"), std::string::npos) << e.what();
+  }
 }
