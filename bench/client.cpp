@@ -1,4 +1,4 @@
-// Requests per second of the endpoint sampler (`rlvr sample-endpoint`'s
+// Requests per second of the endpoint sampler (`rlvr sample --endpoint`'s
 // library: JSON bodies, retries, choice checks, fsync'd appends) against a
 // trivial local OpenAI-compatible server in another process, with 64 requests
 // in flight, next to curl's own parallel transfers (libcurl, --parallel) to

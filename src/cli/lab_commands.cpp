@@ -11,6 +11,7 @@ const std::vector<LabCommand>& lab_commands() {
        "teacher checkpoint)"},
       {"pretrain", "train a base model from scratch on a task family's corpus (resumes after a kill)"},
       {"sample", "sample a model on a task family's problems into a flat sample file (resumable)"},
+      {"serve", "serve a laboratory checkpoint with the OpenAI API (completions with echo and logprobs, chat)"},
       {"study",
        "run the whole experiment from one config: pretrain, RL, distill, sample, verify, analyze, "
        "perplexity, report"},

@@ -42,11 +42,27 @@ std::filesystem::path own_folder(const char* argv0) {
   std::exit(1);
 }
 
+// `rlvr sample` is two commands: with --endpoint it samples OpenAI-compatible
+// servers here (no libtorch); with --model it samples a checkpoint in rlvr-lab.
+bool samples_endpoints(int argc, char** argv) {
+  if (std::strcmp(argv[1], "sample") != 0) return false;
+  for (int i = 2; i < argc; ++i)
+    if (std::strncmp(argv[i], "--endpoint", 10) == 0) return true;
+  return false;
+}
+
+bool registered_here(const char* name) {
+  for (const auto& command : rlvr::cli::registered_commands())
+    if (command.name == name) return true;
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && is_lab_command(argv[1])) hand_over_to_lab(argv);
+  if (argc > 1 && is_lab_command(argv[1]) && !samples_endpoints(argc, argv)) hand_over_to_lab(argv);
   std::vector<rlvr::cli::Command> listed;
-  for (const auto& command : rlvr::cli::lab_commands()) listed.push_back({command.name, command.description, {}});
+  for (const auto& command : rlvr::cli::lab_commands())
+    if (!registered_here(command.name)) listed.push_back({command.name, command.description, {}});
   return rlvr::cli::run_program(argc, argv, listed);
 }

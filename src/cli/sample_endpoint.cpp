@@ -1,5 +1,7 @@
-// rlvr sample-endpoint: samples a benchmark from OpenAI-compatible servers
+// rlvr sample --endpoint: samples a benchmark from OpenAI-compatible servers
 // (vLLM, `rlvr serve`) into a flat sample file for `rlvr verify` (resumable).
+// `rlvr sample --model DIR` (a laboratory checkpoint) is rlvr-lab's; rlvr's
+// main hands it over when no --endpoint is given.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -52,8 +54,9 @@ void run(Args a) {
 }
 
 Registration registration{
-    "sample-endpoint",
-    "sample a benchmark from OpenAI-compatible servers (vLLM, rlvr serve) into a flat sample file (resumable)",
+    "sample",
+    "sample OpenAI-compatible servers (--endpoint: vLLM, rlvr serve) on a benchmark, or a laboratory "
+    "checkpoint (--model, run by rlvr-lab), into a flat sample file (resumable)",
     [](CLI::App& sub) {
       auto a = std::make_shared<Args>();
       auto& r = a->run;

@@ -191,7 +191,7 @@ TEST(Serve, ServeSampleVerifyAnalyzeEndToEnd) {
   ServeProcess server(f.model, 0);
   fs::path samples = f.dir / "samples.jsonl", labelled = f.dir / "labelled.jsonl", analysis = f.dir / "analysis";
   std::string sample = fmt::format(
-      "{} sample-endpoint --endpoint {} --served-model tiny --problems {} --api completions --template raw -n 8 "
+      "{} sample --endpoint {} --served-model tiny --problems {} --api completions --template raw -n 8 "
       "--max-tokens 16 --seed 1 --concurrency 16 --out {}",
       kRlvr, server.url(), problems.string(), samples.string());
   ASSERT_EQ(std::system(sample.c_str()), 0) << sample;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/lab_commands.h"
 #include "rlvr/serve/model_server.h"
 
 namespace rlvr::cli {
@@ -23,7 +24,7 @@ struct Args {
 };
 
 Registration registration{
-    "serve", "serve a laboratory checkpoint with the OpenAI API (completions with echo and logprobs, chat)",
+    "serve", lab_description("serve"),
     [](CLI::App& sub) {
       auto a = std::make_shared<Args>();
       auto& o = a->options;
