@@ -33,7 +33,7 @@ TEST(Cli, SampleEndpointVerifyAnalyzeAndPerplexity) {
     std::ofstream p(problems);
     for (int i = 0; i < 5; ++i)
       p << json({{"unique_id", fmt::format("q{}", i)}, {"problem", fmt::format("What is {} - {}?", i + 1, i)},
-                 {"answer", "1"}})
+                 {"solution", "\\boxed{1}"}, {"answer", "1"}})
                .dump()
         << "\n";
   }

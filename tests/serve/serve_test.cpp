@@ -184,7 +184,7 @@ TEST(Serve, ServeSampleVerifyAnalyzeEndToEnd) {
     std::ofstream p(problems);
     for (int i = 0; i < 12; ++i)
       p << json({{"unique_id", fmt::format("q{}", i)}, {"problem", fmt::format("{}+{}=", i, 2 * i)},
-                 {"answer", std::to_string(3 * i)}})
+                 {"solution", ""}, {"answer", std::to_string(3 * i)}})
                .dump()
         << "\n";
   }
