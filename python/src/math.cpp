@@ -12,7 +12,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "rlvr/data/parallel.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/verify/extract.h"
 
 namespace rlvr::python {
@@ -72,7 +72,7 @@ std::vector<TimedVerdict> check_many(py::handle golds, py::handle answers, int t
   std::vector<TimedVerdict> out(a.views.size());
   {
     py::gil_scoped_release release;
-    data::parallel_for(static_cast<int64_t>(out.size()), threads,
+    rlvr::parallel_for(static_cast<int64_t>(out.size()), threads,
                        [&](int64_t i) { out[i] = timed_check(g.views[i], a.views[i], options); });
   }
   return out;
