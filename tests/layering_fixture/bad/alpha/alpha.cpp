@@ -1,3 +1,3 @@
 // Fixture for the layering check: includes a room it does not declare, and
-// declares one it never includes.
+// declares a room and a library it never includes.
 #include "rlvr/beta/beta.h"
