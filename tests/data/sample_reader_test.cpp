@@ -5,31 +5,12 @@
 
 #include "rlvr/data/sample_reader.h"
 #include "rlvr/util/error.h"
+#include "support/input_error.h"
 #include "support/temp_dir.h"
 
 using rlvr::data::InputFormat;
 using rlvr::data::read_model_files;
 using rlvr::data::read_sample_file;
-
-namespace {
-
-// Runs `read`, expects an InputError naming file, line and field.
-template <class Read>
-void expect_input_error(Read read, const std::filesystem::path& file, long line, const std::string& field,
-                        const std::string& words) {
-  try {
-    read();
-    FAIL() << "no error for " << file;
-  } catch (const rlvr::InputError& e) {
-    EXPECT_EQ(e.file(), file.string()) << e.what();
-    EXPECT_EQ(e.line(), line) << e.what();
-    EXPECT_EQ(e.field(), field) << e.what();
-    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
-  }
-}
-
-}  // namespace
 
 TEST(SampleReader, FlatSamplesCountPerProblemAndKeepAnswers) {
   TempDir dir;

@@ -1,11 +1,18 @@
+#include <atomic>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
+#include "rlvr/util/json_lines.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/util/seed.h"
+#include "support/input_error.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -53,4 +60,53 @@ TEST(SplitMix64, MatchesTheReferenceStream) {
   EXPECT_EQ(stream.next(), 0x06c45d188009454fULL);
   EXPECT_EQ(rlvr::mix64(0), 0xe220a8397b1dcdafULL);
   EXPECT_EQ(rlvr::mix64(rlvr::SplitMix64::kIncrement), 0x6e789e6aa1b965f4ULL);
+}
+
+TEST(ReadJsonLines, KeepsLineNumbersAndSkipsBlankLines) {
+  TempDir dir;
+  auto file = dir.write("rows.jsonl", "{\"a\": 1}\n\n  \t\r\n{\"a\": 2}\n");
+  std::vector<rlvr::JsonLine> lines = rlvr::read_json_lines(file);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].number, 1);
+  EXPECT_EQ(lines[0].row["a"], 1);
+  EXPECT_EQ(lines[1].number, 4);
+  EXPECT_EQ(lines[1].row["a"], 2);
+}
+
+TEST(ReadJsonLines, NamesTheLineThatIsNotAnObject) {
+  TempDir dir;
+  auto broken = dir.write("broken.jsonl", "{\"a\": 1}\n{\"a\": \n");
+  expect_input_error([&] { rlvr::read_json_lines(broken); }, broken, 2, "", "not valid JSON");
+  auto list = dir.write("list.jsonl", "[1, 2]\n");
+  expect_input_error([&] { rlvr::read_json_lines(list); }, list, 1, "", "expected a JSON object");
+}
+
+TEST(ParallelFor, VisitsEveryIndexOnceWhateverTheThreadCount) {
+  for (int threads : {1, 2, 3, 8}) {
+    for (int64_t count : {0, 1, 7, 1000}) {
+      std::vector<std::atomic<int>> visits(static_cast<size_t>(count));
+      rlvr::parallel_for(count, threads, [&](int64_t i) { visits[static_cast<size_t>(i)].fetch_add(1); });
+      for (int64_t i = 0; i < count; ++i)
+        EXPECT_EQ(visits[static_cast<size_t>(i)].load(), 1) << "index " << i << " on " << threads << " threads";
+    }
+  }
+}
+
+TEST(ParallelFor, WritesByIndexGiveTheSameResultAsOneThread) {
+  std::vector<int64_t> one(5000), many(5000);
+  rlvr::parallel_for(5000, 1, [&](int64_t i) { one[static_cast<size_t>(i)] = i * i % 97; });
+  rlvr::parallel_for(5000, 4, [&](int64_t i) { many[static_cast<size_t>(i)] = i * i % 97; });
+  EXPECT_EQ(one, many);
+}
+
+TEST(ParallelFor, RethrowsTheFirstErrorAfterEveryWorkerStopped) {
+  std::atomic<int64_t> done{0};
+  EXPECT_THROW(rlvr::parallel_for(100, 4,
+                                  [&](int64_t i) {
+                                    if (i == 30) throw std::runtime_error("bad item");
+                                    done.fetch_add(1);
+                                  }),
+               std::runtime_error);
+  // Blocks of 25: the other three ran to their end, the failing one did 25..29.
+  EXPECT_EQ(done.load(), 80);
 }

@@ -2,13 +2,13 @@
 
 #include <chrono>
 #include <cmath>
-#include <sstream>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
+#include "rlvr/util/json_lines.h"
 #include "rlvr/util/progress.h"
 
 namespace rlvr::code {
@@ -17,12 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string id_text(const json& v, const std::string& file, long line, const char* field) {
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  if (v.is_string()) return v.get<std::string>();
-  throw InputError(file, line, field, "expected an integer or a string id");
-}
-
 double rounded(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
 
 }  // namespace
@@ -30,22 +24,7 @@ double rounded(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
 CodeLabelSummary label_code_samples(const std::filesystem::path& samples, const std::filesystem::path& out,
                                     const std::vector<CodeProblem>& problems, const JudgeOptions& options) {
   const std::string file = samples.string();
-  std::istringstream input(read_file(samples));
-  struct Line {
-    long number;
-    json row;
-  };
-  std::vector<Line> lines;
-  std::string text;
-  long number = 0;
-  while (std::getline(input, text)) {
-    ++number;
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    json row = json::parse(text, nullptr, false);
-    if (row.is_discarded()) throw InputError(file, number, "", "not valid JSON");
-    if (!row.is_object()) throw InputError(file, number, "", "expected a JSON object");
-    lines.push_back({number, std::move(row)});
-  }
+  std::vector<JsonLine> lines = read_json_lines(samples);
   if (lines.empty()) throw InputError(file, 0, "", "no samples in file");
   if (problems.empty())
     throw Error(file + ": code samples need their problems: pass --dataset NAME or --problems FILE");
@@ -85,8 +64,7 @@ CodeLabelSummary label_code_samples(const std::filesystem::path& samples, const 
     const long ln = lines[i].number;
     first_program[i] = programs.size();
     const char* id_field = reference ? "idx" : "problem_id";
-    if (!row.contains(id_field)) throw InputError(file, ln, id_field, "missing");
-    std::string id = id_text(row[id_field], file, ln, id_field);
+    std::string id = id_of(row, id_field, samples, ln);
     const CodeProblem* problem = find(id);
     if (!problem) throw InputError(file, ln, id_field, "no problem with id '" + id + "' in the problem list");
     if (reference) {

@@ -14,19 +14,34 @@ void for_each_json_line(const std::filesystem::path& file,
   long number = 0;
   while (std::getline(in, line)) {
     ++number;
-    if (line.empty()) continue;
-    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object())
-      throw InputError(file.string(), number, "", "expected one JSON object a line");
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json parsed;
+    try {
+      parsed = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw InputError(file.string(), number, "", std::string("not valid JSON: ") + e.what());
+    }
+    if (!parsed.is_object()) throw InputError(file.string(), number, "", "expected a JSON object");
     row(parsed, number);
   }
 }
 
+std::vector<JsonLine> read_json_lines(const std::filesystem::path& file) {
+  std::vector<JsonLine> lines;
+  for_each_json_line(file, [&](const nlohmann::json& row, long number) { lines.push_back({number, row}); });
+  return lines;
+}
+
+std::string id_of(const nlohmann::json& row, const char* field, const std::filesystem::path& file, long line) {
+  auto id = row.find(field);
+  if (id == row.end() || id->is_null()) throw InputError(file.string(), line, field, "missing");
+  if (id->is_number_integer()) return std::to_string(id->get<long long>());
+  if (id->is_string()) return id->get<std::string>();
+  throw InputError(file.string(), line, field, "expected an integer or a string id");
+}
+
 std::string problem_id_of(const nlohmann::json& row, const std::filesystem::path& file, long line) {
-  auto id = row.find("problem_id");
-  if (id == row.end() || !(id->is_string() || id->is_number_integer()))
-    throw InputError(file.string(), line, "problem_id", "expected a string or an integer");
-  return id->is_string() ? id->get<std::string>() : id->dump();
+  return id_of(row, "problem_id", file, line);
 }
 
 }  // namespace rlvr

@@ -1,12 +1,11 @@
 #include "rlvr/verify/cases.h"
 
 #include <chrono>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "rlvr/util/error.h"
-#include "rlvr/util/files.h"
+#include "rlvr/util/json_lines.h"
 
 namespace rlvr::verify {
 
@@ -73,21 +72,9 @@ CheckOptions case_options(const std::string& file, long line, const void* json_r
 
 CaseSummary check_cases(const std::filesystem::path& in, const CheckOptions& defaults) {
   const std::string file = in.string();
-  std::string content = read_file(in);
-  std::istringstream lines(content);
-  std::string text;
-  long line = 0;
   CaseSummary summary;
-  while (std::getline(lines, text)) {
-    ++line;
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    json row;
-    try {
-      row = json::parse(text);
-    } catch (const json::parse_error& e) {
-      throw InputError(file, line, "", std::string("not valid JSON: ") + e.what());
-    }
-    if (!row.is_object()) throw InputError(file, line, "", "expected a JSON object");
+  for_each_json_line(in, [&](const json& case_row, long line) {
+    json row = case_row;  // the output line: the case with its verdict added
     for (const char* field : {"gold", "pred"}) {
       if (!row.contains(field)) throw InputError(file, line, field, "missing");
       if (!row[field].is_string()) throw InputError(file, line, field, "expected a string");
@@ -110,7 +97,7 @@ CaseSummary check_cases(const std::filesystem::path& in, const CheckOptions& def
       else summary.disagreements.push_back(static_cast<size_t>(line));
     }
     summary.out_lines.push_back(row.dump(-1, ' ', false, json::error_handler_t::replace));
-  }
+  });
   return summary;
 }
 

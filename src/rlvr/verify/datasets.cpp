@@ -1,13 +1,12 @@
 #include "rlvr/verify/datasets.h"
 
 #include <cmath>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "rlvr/util/error.h"
-#include "rlvr/util/files.h"
+#include "rlvr/util/json_lines.h"
 #include "rlvr/verify/extract.h"
 
 namespace rlvr::verify {
@@ -31,12 +30,7 @@ struct Row {
     return v.get<std::string>();
   }
   // An id written as a number or a string.
-  std::string id(const char* name) const {
-    const json& v = field(name);
-    if (v.is_number_integer()) return std::to_string(v.get<long long>());
-    if (v.is_string()) return v.get<std::string>();
-    throw InputError(file, line, name, "expected an integer or a string id");
-  }
+  std::string id(const char* name) const { return id_of(j, name, file, line); }
 };
 
 std::string number_text(double x) {
@@ -136,22 +130,8 @@ const std::vector<std::string>& dataset_names() {
 
 std::vector<Problem> load_problems_file(const std::filesystem::path& path, const std::string& format) {
   const std::string file = path.string();
-  std::istringstream lines(read_file(path));
   std::vector<Problem> problems;
-  std::string text;
-  long line = 0;
-  while (std::getline(lines, text)) {
-    ++line;
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    json j;
-    try {
-      j = json::parse(text);
-    } catch (const json::parse_error& e) {
-      throw InputError(file, line, "", std::string("not valid JSON: ") + e.what());
-    }
-    if (!j.is_object()) throw InputError(file, line, "", "expected a JSON object");
-    problems.push_back(read_problem(Row{j, file, line}, format));
-  }
+  for_each_json_line(path, [&](const json& j, long line) { problems.push_back(read_problem(Row{j, file, line}, format)); });
   if (problems.empty()) throw InputError(file, 0, "", "no problems in file");
   return problems;
 }

@@ -9,6 +9,7 @@
 
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
+#include "rlvr/util/json_lines.h"
 #include "rlvr/util/progress.h"
 #include "rlvr/verify/extract.h"
 
@@ -17,17 +18,6 @@ namespace rlvr::verify {
 using nlohmann::json;
 
 namespace {
-
-struct Line {
-  long number;
-  json row;
-};
-
-std::string id_text(const json& v, const std::string& file, long line, const char* field) {
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  if (v.is_string()) return v.get<std::string>();
-  throw InputError(file, line, field, "expected an integer or a string id");
-}
 
 std::string gold_text(const json& v, const std::string& file, long line) {
   if (v.is_string()) return v.get<std::string>();
@@ -58,20 +48,7 @@ void parallel_for(size_t n, int threads, Work work) {
 LabelSummary label_samples(const std::filesystem::path& samples, const std::filesystem::path& out,
                            const std::vector<Problem>& problems, const LabelOptions& options) {
   const std::string file = samples.string();
-  std::istringstream input(read_file(samples));
-  std::vector<Line> lines;
-  std::string text;
-  long number = 0;
-  while (std::getline(input, text)) {
-    ++number;
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    try {
-      lines.push_back({number, json::parse(text)});
-    } catch (const json::parse_error& e) {
-      throw InputError(file, number, "", std::string("not valid JSON: ") + e.what());
-    }
-    if (!lines.back().row.is_object()) throw InputError(file, number, "", "expected a JSON object");
-  }
+  std::vector<JsonLine> lines = read_json_lines(samples);
   if (lines.empty()) throw InputError(file, 0, "", "no samples in file");
 
   LabelSummary summary;
@@ -105,8 +82,7 @@ LabelSummary label_samples(const std::filesystem::path& samples, const std::file
         completions[i].push_back(c.get<std::string>());
       }
     } else {
-      if (!row.contains("problem_id")) throw InputError(file, ln, "problem_id", "missing");
-      std::string id = id_text(row["problem_id"], file, ln, "problem_id");
+      std::string id = problem_id_of(row, samples, ln);
       auto it = by_id.find(id);
       if (it == by_id.end()) {
         // "gsm8k-17" or "math500/17": the part after the last '-' or '/' may be the id.
