@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "rlvr/data/responses.h"
 #include "rlvr/util/error.h"
-#include "rlvr/util/json_lines.h"
 #include "rlvr/util/progress.h"
 
 namespace rlvr::client {
@@ -23,31 +23,6 @@ size_t code_points(const std::string& text) {
 }
 
 namespace {
-
-struct Response {
-  std::string prompt;
-  std::string completion;
-  bool ended_with_eos = false;
-};
-
-std::vector<Response> read_responses(const std::filesystem::path& samples,
-                                     const std::map<std::string, std::string>& prompts) {
-  std::vector<Response> responses;
-  for_each_json_line(samples, [&](const json& row, long number) {
-    std::string id = problem_id_of(row, samples, number);
-    auto completion = row.find("completion");
-    if (completion == row.end() || !completion->is_string())
-      throw InputError(samples.string(), number, "completion", "expected the completion text");
-    auto prompt = prompts.find(id);
-    if (prompt == prompts.end())
-      throw InputError(samples.string(), number, "problem_id", fmt::format("unknown problem '{}'", id));
-    std::string finish = row.value("finish_reason", std::string());
-    bool stop_string = row.contains("stop_reason") && !row["stop_reason"].is_null();
-    responses.push_back({prompt->second, completion->get<std::string>(),
-                         finish == "eos" || (finish == "stop" && !stop_string)});
-  });
-  return responses;
-}
 
 // Mean log-prob of the tokens at or after `completion_start` (code points)
 // among the echoed prompt tokens; nullopt when there are none.
@@ -96,15 +71,8 @@ std::vector<double> endpoint_perplexity(const std::filesystem::path& samples,
                                         const EndpointPerplexityOptions& options) {
   if (options.served_model.empty()) throw Error("perplexity: --served-model is required");
   if (options.concurrency < 1) throw Error("perplexity: --concurrency must be at least 1");
-  std::vector<Response> all = read_responses(samples, prompts);
-  std::vector<Response> chosen;
-  if (options.max_responses == 0 || all.size() <= options.max_responses) {
-    chosen = std::move(all);
-  } else {
-    // Every (size/max)-th response, as the study's perplexity stage picks them.
-    for (size_t i = 0; i < options.max_responses; ++i)
-      chosen.push_back(all[i * all.size() / options.max_responses]);
-  }
+  // The same responses the study's perplexity stage would pick.
+  std::vector<data::Response> chosen = data::spread_evenly(data::read_responses(samples, prompts), options.max_responses);
   HttpClient client(options.endpoints, options.retry, options.api_key);
   std::vector<std::optional<double>> values(chosen.size());
   Progress progress("perplexity", static_cast<int64_t>(chosen.size()), "completions");
@@ -116,12 +84,14 @@ std::vector<double> endpoint_perplexity(const std::filesystem::path& samples,
     while (!failed.load()) {
       size_t i = next.fetch_add(1);
       if (i >= chosen.size()) return;
-      const Response& r = chosen[i];
-      if (r.completion.empty() && !(r.ended_with_eos && !options.eos_text.empty())) {
+      const data::Response& r = chosen[i];
+      // A server says "stop" at its eos token and at a stop string; only the latter names a stop_reason.
+      const bool ended_with_eos = r.finish_reason == "eos" || (r.finish_reason == "stop" && !r.stop_string);
+      if (r.completion.empty() && !(ended_with_eos && !options.eos_text.empty())) {
         progress.advance();
         continue;  // an empty response has no perplexity
       }
-      std::string text = r.prompt + r.completion + (r.ended_with_eos ? options.eos_text : "");
+      std::string text = r.prompt + r.completion + (ended_with_eos ? options.eos_text : "");
       json body = {{"model", options.served_model}, {"prompt", text},    {"echo", true},
                    {"logprobs", 0},                  {"max_tokens", options.max_tokens}, {"temperature", 0}};
       try {
