@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Sets up (installs, builds) and runs the whole test suite: every test program
-# through CTest, the Python package's tests with pytest, and a bounded fuzzing
-# run of the answer verifier (libFuzzer with AddressSanitizer).
-# scripts/sanitize.sh (the instrument's rooms under AddressSanitizer + UBSan and
-# ThreadSanitizer) is run by hand for now: it joins this script once a whole run
-# of it has passed.
+# through CTest, the Python package's tests with pytest, a bounded fuzzing run
+# of the answer verifier (libFuzzer with AddressSanitizer), and the instrument's
+# rooms' tests again under AddressSanitizer + UBSan and ThreadSanitizer
+# (scripts/sanitize.sh, in build-asan/ and build-tsan/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,3 +15,4 @@ ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 900
 # tests collected).
 RLVR_REQUIRE_CLI=1 RLVR_CLI="$PWD/build/rlvr" .venv/bin/python -m pytest -q -p no:cacheprovider python/tests
 scripts/fuzz.sh "${RLVR_FUZZ_SECONDS:-60}"
+scripts/sanitize.sh
