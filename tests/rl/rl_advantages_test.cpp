@@ -168,12 +168,74 @@ TEST(Gae, DiscountedAndSkipsPadding) {
   EXPECT_EQ(r.advantages[1][2].item<double>(), 0.0);
 }
 
+// Group of 4 with one right answer, k = 2 (arithmetic): C(3,2)/C(4,2) = 1/2 of
+// the pairs are all wrong, R = 1/2, sigma = 1/2; right row (1 - R)/sigma = 1;
+// a wrong row's pairs are all wrong with chance C(2,1)/C(3,1) = 2/3, so
+// (1/2 - 2/3) / (1/2) = -1/3.
+TEST(PassAtK, AnalyticalAdvantageByHand) {
+  torch::Tensor mask = torch::ones({4, 2});
+  AdvantageInputs in = outcome({1, 0, 0, 0}, mask, {0, 0, 0, 0});
+  in.correct = {true, false, false, false};
+  AdvantageResult r = pass_at_k_advantages(in, {.pass_k = 2});
+  expect_near(r.advantages, {{1, 1}, {-1.0 / 3, -1.0 / 3}, {-1.0 / 3, -1.0 / 3}, {-1.0 / 3, -1.0 / 3}});
+}
+
+// The analytical form against the definition: over every k-subset of the
+// group, a row's advantage is (mean reward of the subsets holding it - mean
+// reward of all subsets) / sigma, a subset's reward being 1 when it holds a
+// right answer.
+TEST(PassAtK, EqualsTheMeanOverEverySubset) {
+  const std::vector<bool> correct = {false, true, false, false, true, false};
+  const int64_t n = static_cast<int64_t>(correct.size());
+  AdvantageInputs in = outcome(std::vector<double>(correct.begin(), correct.end()), torch::ones({n, 1}),
+                               std::vector<int64_t>(n, 7));
+  in.correct = correct;
+  for (int64_t k = 1; k <= n; ++k) {
+    double total = 0, subsets = 0;
+    std::vector<double> holding(n, 0.0), holding_count(n, 0.0);
+    for (uint32_t bits = 0; bits < (1u << n); ++bits) {
+      if (__builtin_popcount(bits) != k) continue;
+      bool any_right = false;
+      for (int64_t i = 0; i < n; ++i) any_right |= (bits >> i & 1) && correct[i];
+      total += any_right;
+      subsets += 1;
+      for (int64_t i = 0; i < n; ++i)
+        if (bits >> i & 1) {
+          holding[i] += any_right;
+          holding_count[i] += 1;
+        }
+    }
+    const double mean = total / subsets, sigma = std::sqrt(mean * (1 - mean));
+    AdvantageResult r = pass_at_k_advantages(in, {.pass_k = k});
+    for (int64_t i = 0; i < n; ++i) {
+      double want = sigma > 0 ? (holding[i] / holding_count[i] - mean) / sigma : 0.0;
+      EXPECT_NEAR(r.advantages[i][0].item<double>(), want, 1e-6) << "k " << k << " row " << i;
+    }
+  }
+}
+
+// k = 1 is GRPO with the population std; a group where every k-draw holds a
+// right answer has no signal; k above the group size is refused.
+TEST(PassAtK, KOneIsGrpoAndLimits) {
+  torch::Tensor mask = torch::ones({4, 1});
+  AdvantageInputs in = outcome({1, 0, 0, 0}, mask, {0, 0, 0, 0});
+  in.correct = {true, false, false, false};
+  const double p = 0.25, sigma = std::sqrt(p * (1 - p));
+  expect_near(pass_at_k_advantages(in, {.pass_k = 1}).advantages,
+              {{(1 - p) / sigma}, {-p / sigma}, {-p / sigma}, {-p / sigma}});
+  in.correct = {true, true, true, false};
+  expect_near(pass_at_k_advantages(in, {.pass_k = 2}).advantages, {{0}, {0}, {0}, {0}});
+  EXPECT_THROW(pass_at_k_advantages(in, {.pass_k = 5}), rlvr::Error);
+  in.correct = {true};
+  EXPECT_THROW(pass_at_k_advantages(in, {.pass_k = 1}), rlvr::Error);  // a verdict per row
+}
+
 TEST(Registry, FindsEveryEstimatorAndSaysWhatItNeeds) {
   EXPECT_TRUE(advantage_estimator("gae").needs_values);
   EXPECT_FALSE(advantage_estimator("grpo").needs_values);
   EXPECT_TRUE(advantage_estimator("remax").needs_greedy_baseline);
   EXPECT_FALSE(advantage_estimator("rloo").needs_greedy_baseline);
-  EXPECT_EQ(advantage_estimators().size(), 6u);
+  EXPECT_EQ(advantage_estimators().size(), 7u);
   EXPECT_THROW(advantage_estimator("ppo2"), rlvr::Error);
 }
 

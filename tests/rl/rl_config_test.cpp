@@ -1,7 +1,10 @@
 // Presets hold the reference defaults; every piece is an option of its own;
 // bad options are reported with the key and what was expected.
 #include <filesystem>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -50,6 +53,102 @@ TEST(Presets, ReproduceReferenceDefaults) {
   EXPECT_EQ(rl_preset("reinforce_pp_baseline").advantage.estimator, "reinforce_pp_baseline");
   EXPECT_EQ(rl_preset("remax").advantage.estimator, "remax");
   EXPECT_THROW(rl_preset("a2c"), rlvr::Error);
+}
+
+// Every option of every preset, written out from the references (verl's
+// trainer defaults and example scripts, the DAPO recipe, OpenRLHF), so that a
+// changed default or a new option is a test failure until it is checked
+// against its reference here.
+using OptionValues = std::map<std::string, std::string>;
+
+OptionValues quick_scale_values() {
+  return {
+      {"advantage.estimator", "grpo"}, {"advantage.gamma", "1"}, {"advantage.lambda", "1"},
+      {"advantage.eps", "1e-06"}, {"advantage.norm_by_std", "true"}, {"advantage.pass_k", "1"},
+      {"rollout.prompts_per_step", "16"}, {"rollout.group_size", "8"}, {"rollout.max_response_tokens", "64"},
+      {"rollout.temperature", "1"}, {"rollout.top_p", "1"}, {"rollout.recompute_logprobs", "false"},
+      {"rollout.ignore_eos", "false"},
+      {"reward.format_reward", "0"}, {"reward.overlong", "false"}, {"reward.overlong_max_len", "0"},
+      {"reward.overlong_buffer", "0"}, {"reward.overlong_factor", "1"},
+      {"dynamic_sampling.enabled", "false"}, {"dynamic_sampling.max_rounds", "10"},
+      {"dynamic_sampling.metric", "acc"},
+      {"loss.clip_low", "0.2"}, {"loss.clip_high", "0.2"}, {"loss.dual_clip_c", "3"},  // verl clip_ratio_c
+      {"loss.agg_mode", "token-mean"}, {"loss.norm_length", "0"}, {"loss.entropy_coef", "0"},
+      {"kl.mode", "none"}, {"kl.estimator", "k1"}, {"kl.coef", "0.001"}, {"kl.reset_every", "0"},
+      {"value.clip", "0.5"}, {"value.coef", "1"}, {"value.lr", "0.0001"},
+      {"optim.lr", "1e-05"}, {"optim.beta1", "0.9"}, {"optim.beta2", "0.999"}, {"optim.weight_decay", "0.01"},
+      {"optim.warmup_steps", "0"}, {"optim.grad_clip", "1"}, {"optim.epochs", "1"},
+      {"optim.minibatch_prompts", "4"},
+      {"eval.every", "10"}, {"eval.problems", "64"}, {"eval.samples", "8"}, {"eval.temperature", "1"},
+      {"eval.top_p", "1"},
+      {"task.difficulty", "0"}, {"task.seed", "1"},
+      {"run.steps", "50"}, {"run.seed", "1"}, {"run.threads", "1"}, {"run.checkpoint_every", "10"},
+  };
+}
+
+OptionValues expected_preset(const std::string& name) {
+  OptionValues v = quick_scale_values();
+  auto set = [&](std::initializer_list<std::pair<const std::string, std::string>> changes) {
+    for (const auto& [key, value] : changes) v.at(key) = value;
+  };
+  auto kl_in_reward = [&] { set({{"kl.mode", "reward"}, {"kl.estimator", "k1"}, {"kl.coef", "0.001"}}); };
+  if (name == "ppo") set({{"advantage.estimator", "gae"}, {"value.clip", "0.5"}, {"value.lr", "0.0001"}});
+  if (name == "grpo") set({{"kl.mode", "loss"}, {"kl.estimator", "k3"}, {"kl.coef", "0.001"}});
+  if (name == "dr_grpo") set({{"advantage.norm_by_std", "false"}, {"loss.agg_mode", "seq-mean-token-sum-norm"}});
+  if (name == "rloo") {
+    set({{"advantage.estimator", "rloo"}});
+    kl_in_reward();
+  }
+  if (name == "reinforce_pp" || name == "reinforce_pp_baseline") {
+    set({{"advantage.estimator", name}, {"optim.minibatch_prompts", "0"}});  // one on-policy update
+    kl_in_reward();
+  }
+  if (name == "remax") {
+    set({{"advantage.estimator", "remax"}});
+    kl_in_reward();
+  }
+  if (name == "dapo")
+    set({{"loss.clip_high", "0.28"}, {"loss.dual_clip_c", "10"}, {"dynamic_sampling.enabled", "true"},
+         {"dynamic_sampling.metric", "acc"}, {"dynamic_sampling.max_rounds", "10"}, {"reward.overlong", "true"},
+         {"reward.overlong_buffer", "0"}, {"reward.overlong_factor", "1"}, {"optim.weight_decay", "0.1"},
+         {"optim.warmup_steps", "10"}, {"optim.minibatch_prompts", "1"}});
+  return v;
+}
+
+bool same_value(const std::string& a, const std::string& b) {
+  char* end_a = nullptr;
+  char* end_b = nullptr;
+  double x = std::strtod(a.c_str(), &end_a), y = std::strtod(b.c_str(), &end_b);
+  if (!a.empty() && !b.empty() && *end_a == 0 && *end_b == 0) return std::abs(x - y) <= 1e-12 * std::abs(y);
+  return a == b;
+}
+
+TEST(Presets, EveryOptionOfEveryPresetIsItsReferenceValue) {
+  for (const std::string& name : rl_preset_names()) {
+    RlConfig c = rl_preset(name);
+    OptionValues want = expected_preset(name);
+    size_t checked = 0;
+    for (const RlOptionKey& key : rl_option_keys()) {
+      auto it = want.find(key.key);
+      ASSERT_NE(it, want.end()) << "option " << key.key << " has no reference value in this test";
+      EXPECT_TRUE(same_value(rl_option_value(c, key.key), it->second))
+          << name << ": " << key.key << " is " << rl_option_value(c, key.key) << ", reference " << it->second;
+      ++checked;
+    }
+    EXPECT_EQ(checked, want.size()) << "the test names options that no longer exist";
+  }
+}
+
+TEST(Presets, UpdatesPerStepFollowTheReferenceMiniBatches) {
+  EXPECT_EQ(rl_preset("grpo").updates_per_step(), 4);           // verl: 1024 prompts / 256
+  EXPECT_EQ(rl_preset("dapo").updates_per_step(), 16);          // the DAPO recipe: 512 prompts / 32
+  EXPECT_EQ(rl_preset("reinforce_pp").updates_per_step(), 1);   // verl's example: mini-batch = batch
+  EXPECT_EQ(rl_preset("reinforce_pp_baseline").updates_per_step(), 1);
+  RlConfig c = rl_preset("reinforce_pp");
+  c.rollout.prompts_per_step = 64;  // the whole batch whatever its size
+  EXPECT_EQ(c.updates_per_step(), 1);
+  c.optim.epochs = 2;
+  EXPECT_EQ(c.updates_per_step(), 2);
 }
 
 TEST(Presets, EveryPresetIsValidAndUsesARegisteredEstimator) {

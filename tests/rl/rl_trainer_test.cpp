@@ -272,7 +272,7 @@ TEST(ResponseLogits, SharedPromptsGiveTheSameLogprobsAndGradients) {
   auto params = m->named_weights();
   auto run = [&](bool share) {
     for (auto& [n, p] : params) p.mutable_grad() = torch::Tensor();
-    ResponseLogits r = response_logits(m, prompts, completions, share);
+    ResponseLogits r = response_logits(m, prompts, completions, 1.0, share);
     (r.logprobs * torch::linspace(0.5, 1.5, r.logprobs.size(1))).sum().backward();
     std::vector<torch::Tensor> grads;
     for (auto& [n, p] : params) grads.push_back(p.grad().clone());
@@ -291,9 +291,115 @@ TEST(ResponseLogits, SharedPromptsGiveTheSameLogprobsAndGradients) {
   // Without gradients too, and with every completion one token long.
   torch::NoGradGuard g;
   std::vector<std::vector<int>> single(prompts.size(), std::vector<int>{2});
-  EXPECT_LT((response_logits(m, prompts, single, true).logprobs - response_logits(m, prompts, single, false).logprobs)
+  EXPECT_LT((response_logits(m, prompts, single, 1.0, true).logprobs -
+             response_logits(m, prompts, single, 1.0, false).logprobs)
                 .abs()
                 .max()
                 .item<double>(),
             1e-4);
+}
+
+// An untrained model is never right, but its completions differ in length, so
+// overlong shaping over the whole length gives the rows of a group different
+// scores. DAPO's recipe filters on the verdict: every group is all wrong, so
+// none is kept; filtering on the shaped score would keep them as a pure
+// "be shorter" signal.
+TEST(DynamicSampling, FiltersGroupsOnTheVerdictNotTheShapedScore) {
+  const model::LoadedModel& fitted = tiny_base();
+  model::LoadedModel untrained;
+  untrained.tokenizer = fitted.tokenizer;
+  untrained.model = model::make_transformer(fitted.model->config(), 99);
+  RlConfig c = small_rl_config("dapo");
+  c.rollout.prompts_per_step = 4;
+  c.reward.overlong_buffer = c.rollout.max_response_tokens;  // a penalty at every length
+  c.dynamic_sampling.max_rounds = 2;
+
+  RlTrainer on_verdict(c, untrained, tasks::family(kTask));
+  Metrics m = on_verdict.step();
+  EXPECT_EQ(metric(m, "accuracy"), 0.0);
+  EXPECT_EQ(metric(m, "batch_groups"), 0.0);
+  EXPECT_EQ(metric(m, "skipped"), 1.0);
+  EXPECT_EQ(metric(m, "generation_rounds"), 2.0);
+  EXPECT_EQ(metric(m, "equal_score_group_fraction"), 1.0);
+
+  c.dynamic_sampling.metric = FilterMetric::kScore;
+  RlTrainer on_score(c, untrained, tasks::family(kTask));
+  Metrics s = on_score.step();
+  EXPECT_EQ(metric(s, "accuracy"), 0.0);
+  EXPECT_GT(metric(s, "batch_groups"), 0.0);  // all-wrong groups kept for their lengths alone
+}
+
+// verl's constant schedule with warm-up: step s (from 0) uses lr * s / W.
+TEST(Warmup, FirstStepUsesZeroLearningRate) {
+  RlConfig c = small_rl_config("grpo");
+  c.rollout.prompts_per_step = 2;
+  c.optim.minibatch_prompts = 2;
+  c.optim.warmup_steps = 4;
+  RlTrainer trainer(c, tiny_base(), tasks::family(kTask));
+  model::Transformer before = clone_model(trainer.policy());
+  EXPECT_EQ(metric(trainer.step(), "lr"), 0.0);
+  EXPECT_TRUE(same_weights(before, trainer.policy()));
+  EXPECT_DOUBLE_EQ(metric(trainer.step(), "lr"), c.optim.lr / 4);
+  EXPECT_DOUBLE_EQ(metric(trainer.step(), "lr"), c.optim.lr / 2);
+}
+
+// At a rollout temperature other than 1 the old, current and reference
+// log-probs are all taken at that temperature: on the first update the
+// policy is still the old one, so the ratio is 1 everywhere.
+TEST(Temperature, LogprobsOfTheLossAreAtTheRolloutTemperature) {
+  const auto& base = tiny_base();
+  std::vector<std::vector<int>> prompts = {base.tokenizer.encode("12+34=")};
+  std::vector<std::vector<int>> completions = {base.tokenizer.encode("46")};
+  {
+    model::Transformer m = clone_model(base.model);
+    torch::NoGradGuard g;
+    ResponseLogits plain = response_logits(m, prompts, completions);
+    ResponseLogits warm = response_logits(m, prompts, completions, 0.5);
+    torch::Tensor want = (plain.logits / 0.5).log_softmax(-1);
+    for (size_t t = 0; t < completions[0].size(); ++t)
+      EXPECT_NEAR(warm.logprobs[0][t].item<double>(), want[0][t][completions[0][t]].item<double>(), 1e-5);
+  }
+
+  RlConfig c = small_rl_config("grpo");
+  c.rollout.temperature = 0.6;
+  c.optim.minibatch_prompts = 0;  // one update: its ratio compares the policy with itself
+  RlTrainer trainer(c, base, tasks::family(kTask));
+  Metrics m = trainer.step();
+  EXPECT_EQ(metric(m, "updates"), 1.0);
+  EXPECT_LT(std::abs(metric(m, "approx_kl")), 1e-5);
+  EXPECT_EQ(metric(m, "clip_fraction"), 0.0);
+  EXPECT_LT(std::abs(metric(m, "kl_ref")), 1e-5);  // the policy is still the reference
+}
+
+// kl.reset_every: the reference becomes the current policy every N steps,
+// and a resumed run keeps the reference it had.
+TEST(ReferenceReset, CopiesThePolicyAndSurvivesAResume) {
+  RlConfig c = small_rl_config("grpo");
+  c.rollout.prompts_per_step = 4;
+  c.optim.minibatch_prompts = 2;
+  c.optim.lr = 5e-3;  // large steps: the policy moves away from the reference at once
+  RlConfig reset = c;
+  reset.kl.reset_every = 2;
+
+  RlTrainer plain(c, tiny_base(), tasks::family(kTask));
+  RlTrainer straight(reset, tiny_base(), tasks::family(kTask));
+  for (int s = 0; s < 2; ++s) {
+    plain.step();
+    straight.step();
+  }
+  // Step 3 starts by copying the policy: its old and reference log-probs agree.
+  EXPECT_GT(std::abs(metric(plain.step(), "kl_ref")), 1e-4);
+  EXPECT_LT(std::abs(metric(straight.step(), "kl_ref")), 1e-6);
+  straight.step();
+
+  auto dir = fresh_dir("reference_reset");
+  {
+    RlTrainer first(reset, tiny_base(), tasks::family(kTask));
+    for (int s = 0; s < 3; ++s) first.step();
+    first.save_state(dir / "state.safetensors");
+  }
+  RlTrainer second(reset, tiny_base(), tasks::family(kTask));
+  second.load_state(dir / "state.safetensors");
+  second.step();  // step 4: no reset, the reference is the one copied at step 3
+  EXPECT_TRUE(same_weights(straight.policy(), second.policy()));
 }

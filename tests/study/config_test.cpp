@@ -98,3 +98,19 @@ TEST(StudyConfig, UnknownAlgorithmNamesLineAndTheKnownOnes) {
   EXPECT_EQ(e.substr(0, e.find(';')), "cfg.toml:5: field 'rl.algorithms': unknown algorithm \"gpro\"") << e;
   EXPECT_NE(e.find("dr_grpo"), std::string::npos) << e;  // the presets' table lists the names
 }
+
+// Evaluation samples at least as far as the RL rollouts (or to the context).
+TEST(StudyConfig, EvaluationIsAtLeastAsLongAsTheRollouts) {
+  const std::string text =
+      "[study]\ntasks = [\"countdown\"]\n[rl]\nalgorithms = [\"grpo\"]\n"
+      "set = [\"rollout.max_response_tokens=160\"]\n[eval]\n";
+  std::string error = error_of(text + "max_tokens = 128\n");
+  EXPECT_NE(error.find("field 'eval.max_tokens'"), std::string::npos) << error;
+  EXPECT_NE(error.find("160"), std::string::npos) << error;
+  EXPECT_EQ(error_of(text + "max_tokens = 160\n"), "no error");
+  EXPECT_EQ(error_of(text + "max_tokens = 0\n"), "no error");
+  // Without overrides the preset's rollout length (64) is the floor.
+  EXPECT_NE(error_of("[study]\ntasks = [\"countdown\"]\n[rl]\nalgorithms = [\"grpo\"]\n[eval]\nmax_tokens = 32\n")
+                .find("eval.max_tokens"),
+            std::string::npos);
+}

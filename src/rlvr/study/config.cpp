@@ -85,6 +85,28 @@ class TableReader {
   std::set<std::string> used_;
 };
 
+// Evaluation must sample at least as far as RL rollouts do, or it cuts off
+// answers the models were trained to give.
+void check_eval_length(const StudyConfig& config, const std::string& file_name) {
+  if (config.eval.max_tokens <= 0) return;  // to the end of the context
+  for (const std::string& algorithm : config.rl.algorithms) {
+    train::RlConfig rl = train::rl_preset(algorithm);
+    for (const std::string& assignment : config.rl.set) {
+      try {
+        train::apply_rl_assignment(rl, assignment);
+      } catch (const Error& e) {
+        throw InputError(file_name, 0, "rl.set", e.what());
+      }
+    }
+    if (config.eval.max_tokens < rl.rollout.max_response_tokens)
+      throw InputError(file_name, 0, "eval.max_tokens",
+                       fmt::format("{} is shorter than the {} rollouts ({} tokens, rollout.max_response_tokens): "
+                                   "evaluation would cut off answers; use at least {} or 0 (the model's context)",
+                                   config.eval.max_tokens, algorithm, rl.rollout.max_response_tokens,
+                                   rl.rollout.max_response_tokens));
+  }
+}
+
 }  // namespace
 
 StudyConfig parse_study_config(std::string_view text, const std::string& file_name) {
@@ -166,6 +188,7 @@ StudyConfig parse_study_config(std::string_view text, const std::string& file_na
   if (config.eval.problems < 1) throw InputError(file_name, 0, "eval.problems", "expected at least 1 problem");
   if (config.eval.top_p <= 0 || config.eval.top_p > 1)
     throw InputError(file_name, 0, "eval.top_p", "expected a value in (0, 1]");
+  check_eval_length(config, file_name);
   return config;
 }
 

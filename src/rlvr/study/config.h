@@ -35,7 +35,7 @@ struct EvalConfig {
   int64_t n = 64;           // samples per problem and model
   double temperature = 1.0;
   double top_p = 1.0;
-  int64_t max_tokens = 0;   // 0: the model's context
+  int64_t max_tokens = 0;   // 0: the model's context; else at least the RL rollouts' length
   int64_t bootstrap = 1000;
   int64_t batch_size = 256;
 };

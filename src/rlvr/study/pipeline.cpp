@@ -222,13 +222,16 @@ fs::path StudyRun::sample(StageCache& cache, const std::string& task, const Trai
   o.run.samples_per_problem = static_cast<int>(e.n);
   o.run.sampling.temperature = e.temperature;
   o.run.sampling.top_p = e.top_p;
-  if (e.max_tokens > 0) o.run.sampling.max_new_tokens = static_cast<int>(e.max_tokens);
+  // max_tokens = 0 samples to the end of the model's context (the sampler
+  // stops there), never at the sampler's own default length.
+  constexpr int kToTheContext = 1 << 20;
+  o.run.sampling.max_new_tokens = e.max_tokens > 0 ? static_cast<int>(e.max_tokens) : kToTheContext;
   o.run.sampling.batch_size = static_cast<int>(e.batch_size);
   // The same sampling seed for every model: sample j of problem i of two
   // models share their random draws, which lowers the noise of comparisons.
   o.run.seed = derive_seed(config_.seed, {0x73616d706c65ULL});
   o.run.threads = threads_;
-  std::string key = hash_text(fmt::format("sample|{}|{}|{}|{}|{}|{}|{}|{}|{}", model.key, e.problems, e.n,
+  std::string key = hash_text(fmt::format("sample|{}|{}|{}|{}|{}|{}|{}|{}|{}|to-context", model.key, e.problems, e.n,
                                           e.temperature, e.top_p, e.max_tokens, o.difficulty,
                                           config_.seed, threads_));
   std::string name = "samples-" + model.label;

@@ -1,5 +1,6 @@
 #include "rlvr/train/rl_advantages.h"
 
+#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
@@ -145,6 +146,42 @@ AdvantageResult remax_advantages(const AdvantageInputs& in, const AdvantageOptio
   return {adv, returns};
 }
 
+namespace {
+
+// C(n, k) / C(m, k) for n <= m, as a product of k ratios (no overflow).
+double choose_ratio(int64_t n, int64_t m, int64_t k) {
+  if (k > n) return 0.0;
+  double r = 1.0;
+  for (int64_t i = 0; i < k; ++i) r *= static_cast<double>(n - i) / static_cast<double>(m - i);
+  return r;
+}
+
+}  // namespace
+
+AdvantageResult pass_at_k_advantages(const AdvantageInputs& in, const AdvantageOptions& opt) {
+  check_shapes(in);
+  if (static_cast<int64_t>(in.correct.size()) != in.mask.size(0))
+    throw Error("passk: needs the verdict of every row (correct)");
+  const int64_t k = opt.pass_k;
+  std::vector<double> a(in.correct.size(), 0.0);
+  for (const auto& [g, rows] : rows_by_group(in.group)) {
+    const auto n = static_cast<int64_t>(rows.size());
+    if (k < 1 || k > n)
+      throw Error(fmt::format("passk: advantage.pass_k = {} needs 1 <= k <= the group's {} samples", k, n));
+    int64_t wrong = 0;
+    for (int64_t i : rows) wrong += !in.correct[i];
+    const double all_wrong = choose_ratio(wrong, n, k);  // chance that k draws are all wrong
+    const double reward = 1.0 - all_wrong;
+    const double sigma = std::sqrt(reward * (1.0 - reward));
+    if (sigma <= 0) continue;  // every draw of k succeeds, or none can: no signal
+    const double wrong_given_wrong = n > 1 ? choose_ratio(wrong - 1, n - 1, k - 1) : 0.0;
+    for (int64_t i : rows)
+      a[i] = in.correct[i] ? all_wrong / sigma : (all_wrong - wrong_given_wrong) / sigma;
+  }
+  at::Tensor adv = broadcast(a, in.mask);
+  return {adv, adv};
+}
+
 const std::vector<AdvantageEstimator>& advantage_estimators() {
   static const std::vector<AdvantageEstimator> registry = {
       {"gae", gae_advantages, true, false,
@@ -157,6 +194,8 @@ const std::vector<AdvantageEstimator>& advantage_estimators() {
       {"reinforce_pp_baseline", reinforce_pp_baseline_advantages, false, false,
        "s_i - mean_group, whitened over the batch"},
       {"remax", remax_advantages, false, true, "A_i = s_i - score of the greedy response"},
+      {"passk", pass_at_k_advantages, false, false,
+       "pass@k training: the analytical advantage of the group's pass@k (advantage.pass_k)"},
   };
   return registry;
 }

@@ -25,6 +25,7 @@ struct AdvantageInputs {
   std::vector<int64_t> group;        // [B] prompt id of each row (rows of one prompt form a group)
   at::Tensor values;                 // [B, T] value-head predictions (needs_values only)
   at::Tensor baseline_scores;        // [B] greedy-response score of the row's prompt (needs_greedy_baseline)
+  std::vector<bool> correct;         // [B] the verifier's verdict of each row (pass@k training)
 };
 
 struct AdvantageOptions {
@@ -32,6 +33,7 @@ struct AdvantageOptions {
   double lambda = 1.0;
   double eps = 1e-6;
   bool norm_by_std = true;
+  int64_t pass_k = 1;  // k of pass@k training
 };
 
 struct AdvantageResult {
@@ -68,6 +70,14 @@ AdvantageResult reinforce_pp_advantages(const AdvantageInputs& in, const Advanta
 AdvantageResult reinforce_pp_baseline_advantages(const AdvantageInputs& in, const AdvantageOptions& opt);
 // Return-to-go (gamma = 1) minus the greedy response's score; no whitening.
 AdvantageResult remax_advantages(const AdvantageInputs& in, const AdvantageOptions& opt);
+
+// Pass@k training (Chen et al., 2025), in its analytical form: the group's
+// reward is the chance that k of its N samples drawn without replacement hold
+// a right one, R = 1 - C(N_neg, k) / C(N, k), sigma = sqrt(R (1 - R)); a right
+// row gets (1 - R) / sigma, a wrong one (1 - R - C(N_neg - 1, k - 1) /
+// C(N - 1, k - 1)) / sigma (0 when sigma is 0). k = 1 is GRPO with the
+// population std. Needs k <= N for every group.
+AdvantageResult pass_at_k_advantages(const AdvantageInputs& in, const AdvantageOptions& opt);
 
 // Fraction of groups whose advantages are all zero (no learning signal).
 double zero_advantage_group_fraction(const at::Tensor& advantages, const at::Tensor& mask,

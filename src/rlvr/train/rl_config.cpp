@@ -42,7 +42,11 @@ constexpr Choice<LossAggregation> kLossAggregations[] = {
 
 std::span<const Choice<KlMode>> choices(KlMode) { return kKlModes; }
 std::span<const Choice<KlEstimator>> choices(KlEstimator) { return kKlEstimators; }
+constexpr Choice<FilterMetric> kFilterMetrics[] = {
+    {FilterMetric::kAccuracy, "acc"}, {FilterMetric::kScore, "score"}};
+
 std::span<const Choice<LossAggregation>> choices(LossAggregation) { return kLossAggregations; }
+std::span<const Choice<FilterMetric>> choices(FilterMetric) { return kFilterMetrics; }
 
 template <typename E>
 std::vector<std::string> choice_names() {
@@ -78,7 +82,8 @@ std::vector<std::string> estimator_names() {
 }
 
 using FieldPtr =
-    std::variant<int64_t*, uint64_t*, double*, bool*, std::string*, KlMode*, KlEstimator*, LossAggregation*>;
+    std::variant<int64_t*, uint64_t*, double*, bool*, std::string*, KlMode*, KlEstimator*, LossAggregation*,
+                 FilterMetric*>;
 
 struct Field {
   const char* key;
@@ -104,6 +109,8 @@ const std::vector<Field>& fields() {
        [](RlConfig& c) -> FieldPtr { return &c.advantage.eps; }},
       {"advantage.norm_by_std", "GRPO: divide by the group's std (false: Dr. GRPO)",
        [](RlConfig& c) -> FieldPtr { return &c.advantage.norm_by_std; }},
+      {"advantage.pass_k", "passk: the k of pass@k training (1 <= k <= rollout.group_size)",
+       [](RlConfig& c) -> FieldPtr { return &c.advantage.pass_k; }},
       {"rollout.prompts_per_step", "prompts in one rollout batch",
        [](RlConfig& c) -> FieldPtr { return &c.rollout.prompts_per_step; }},
       {"rollout.group_size", "samples per prompt (G)",
@@ -128,8 +135,11 @@ const std::vector<Field>& fields() {
        [](RlConfig& c) -> FieldPtr { return &c.reward.overlong_buffer; }},
       {"reward.overlong_factor", "penalty factor of overlong shaping",
        [](RlConfig& c) -> FieldPtr { return &c.reward.overlong_factor; }},
-      {"dynamic_sampling.enabled", "DAPO: drop groups whose scores are all equal, resample",
+      {"dynamic_sampling.enabled", "DAPO: drop groups whose filter values are all equal, resample",
        [](RlConfig& c) -> FieldPtr { return &c.dynamic_sampling.enabled; }},
+      {"dynamic_sampling.metric",
+       name_list(choice_names<FilterMetric>(), "what the filter compares: the verdict or the shaped reward"),
+       [](RlConfig& c) -> FieldPtr { return &c.dynamic_sampling.metric; }, choice_names<FilterMetric>()},
       {"dynamic_sampling.max_rounds", "generation rounds per step at most",
        [](RlConfig& c) -> FieldPtr { return &c.dynamic_sampling.max_rounds; }},
       {"loss.clip_low", "ratio clipped below at 1 - clip_low",
@@ -150,6 +160,8 @@ const std::vector<Field>& fields() {
       {"kl.estimator", name_list(choice_names<KlEstimator>(), "KL estimator with d = logp - logp_ref"),
        [](RlConfig& c) -> FieldPtr { return &c.kl.estimator; }, choice_names<KlEstimator>()},
       {"kl.coef", "KL coefficient (beta)", [](RlConfig& c) -> FieldPtr { return &c.kl.coef; }},
+      {"kl.reset_every", "copy the current policy into the KL reference every N steps (0: never)",
+       [](RlConfig& c) -> FieldPtr { return &c.kl.reset_every; }},
       {"value.clip", "value clip: V within V_old +- clip", [](RlConfig& c) -> FieldPtr { return &c.value.clip; }},
       {"value.coef", "weight of the value loss", [](RlConfig& c) -> FieldPtr { return &c.value.coef; }},
       {"value.lr", "learning rate of the value head", [](RlConfig& c) -> FieldPtr { return &c.value.lr; }},
@@ -163,7 +175,7 @@ const std::vector<Field>& fields() {
        [](RlConfig& c) -> FieldPtr { return &c.optim.grad_clip; }},
       {"optim.epochs", "update passes over each rollout batch",
        [](RlConfig& c) -> FieldPtr { return &c.optim.epochs; }},
-      {"optim.minibatch_prompts", "prompts (with all their samples) per optimiser step",
+      {"optim.minibatch_prompts", "prompts (with all their samples) per optimiser step (0: the whole batch)",
        [](RlConfig& c) -> FieldPtr { return &c.optim.minibatch_prompts; }},
       {"eval.every", "steps between held-out evaluations (0: start and end only)",
        [](RlConfig& c) -> FieldPtr { return &c.eval.every; }},
@@ -258,11 +270,20 @@ std::string value_text(const FieldPtr& ptr) {
 std::string_view option_name(KlMode mode) { return choice_name(mode); }
 std::string_view option_name(KlEstimator estimator) { return choice_name(estimator); }
 std::string_view option_name(LossAggregation mode) { return choice_name(mode); }
+std::string_view option_name(FilterMetric metric) { return choice_name(metric); }
 
 KlMode parse_kl_mode(std::string_view name) { return parse_choice<KlMode>(name, "KL mode"); }
 KlEstimator parse_kl_estimator(std::string_view name) { return parse_choice<KlEstimator>(name, "KL estimator"); }
 LossAggregation parse_loss_aggregation(std::string_view name) {
   return parse_choice<LossAggregation>(name, "loss aggregation");
+}
+FilterMetric parse_filter_metric(std::string_view name) {
+  return parse_choice<FilterMetric>(name, "filter metric");
+}
+
+int64_t RlConfig::updates_per_step() const {
+  const int64_t per_minibatch = optim.minibatch_prompts > 0 ? optim.minibatch_prompts : rollout.prompts_per_step;
+  return optim.epochs * ((rollout.prompts_per_step + per_minibatch - 1) / per_minibatch);
 }
 
 int64_t RlConfig::resolved_norm_length() const {
@@ -401,6 +422,8 @@ void validate(const RlConfig& c) {
     fail("advantage.estimator", one_of_problem(names, c.advantage.estimator));
   if (c.rollout.prompts_per_step < 1) fail("rollout.prompts_per_step", "expected >= 1");
   if (c.rollout.group_size < 1) fail("rollout.group_size", "expected >= 1");
+  if (c.advantage.pass_k < 1 || c.advantage.pass_k > c.rollout.group_size)
+    fail("advantage.pass_k", "expected 1 <= k <= rollout.group_size");
   if (c.rollout.max_response_tokens < 1) fail("rollout.max_response_tokens", "expected >= 1");
   if (c.rollout.temperature < 0) fail("rollout.temperature", "expected >= 0");
   if (c.rollout.top_p <= 0 || c.rollout.top_p > 1) fail("rollout.top_p", "expected in (0, 1]");
@@ -415,7 +438,8 @@ void validate(const RlConfig& c) {
   if (c.value.clip <= 0) fail("value.clip", "expected > 0");
   if (c.optim.lr <= 0) fail("optim.lr", "expected > 0");
   if (c.optim.epochs < 1) fail("optim.epochs", "expected >= 1");
-  if (c.optim.minibatch_prompts < 1) fail("optim.minibatch_prompts", "expected >= 1");
+  if (c.optim.minibatch_prompts < 0) fail("optim.minibatch_prompts", "expected >= 0");
+  if (c.kl.reset_every < 0) fail("kl.reset_every", "expected >= 0");
   if (c.optim.grad_clip < 0) fail("optim.grad_clip", "expected >= 0");
   if (c.optim.warmup_steps < 0) fail("optim.warmup_steps", "expected >= 0");
   if (c.eval.samples < 1) fail("eval.samples", "expected >= 1");

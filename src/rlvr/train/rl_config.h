@@ -25,6 +25,12 @@ enum class KlMode {
   kLoss,    // "loss": a term added to the loss
 };
 enum class KlEstimator { kK1, kK2, kK3 };  // "k1", "k2", "k3" (rl_losses.h)
+// What DAPO's dynamic sampling compares within a group (verl's
+// filter_groups.metric): a group whose values are all equal is dropped.
+enum class FilterMetric {
+  kAccuracy,  // "acc": the verifier's verdict (1 correct, 0 wrong); the DAPO recipe
+  kScore,     // "score": the shaped reward (verdict plus format and overlong shaping)
+};
 enum class LossAggregation {
   kTokenMean,            // "token-mean": mean over every response token of the batch
   kSeqMeanTokenSum,      // "seq-mean-token-sum": mean over rows of each row's token sum
@@ -36,10 +42,12 @@ enum class LossAggregation {
 std::string_view option_name(KlMode mode);
 std::string_view option_name(KlEstimator estimator);
 std::string_view option_name(LossAggregation mode);
+std::string_view option_name(FilterMetric metric);
 // Throw rlvr::Error naming the known names.
 KlMode parse_kl_mode(std::string_view name);
 KlEstimator parse_kl_estimator(std::string_view name);
 LossAggregation parse_loss_aggregation(std::string_view name);
+FilterMetric parse_filter_metric(std::string_view name);
 
 struct RlConfig {
   std::string algorithm = "grpo";  // preset name, recorded for provenance only
@@ -51,6 +59,7 @@ struct RlConfig {
     double lambda = 1.0;             // GAE lambda
     double eps = 1e-6;               // GRPO: A = (s - mean) / (std + eps)
     bool norm_by_std = true;         // GRPO: divide by the group std (false = Dr. GRPO)
+    int64_t pass_k = 1;              // passk: the k of the group's pass@k objective
   } advantage;
 
   // Rollouts: prompts per step, G samples each.
@@ -62,7 +71,10 @@ struct RlConfig {
     double top_p = 1.0;
     // Old-policy log-probs: false takes the sampler's (the same engine and
     // weights, so equal up to float rounding) and saves a forward pass; true
-    // recomputes them with a forward pass as verl does.
+    // recomputes them with a forward pass as verl does. The sampler's are at
+    // temperature 1, so at any other rollout temperature they are always
+    // recomputed: every log-prob of the loss (old, current, reference) is
+    // taken from logits divided by the rollout temperature, as verl does.
     bool recompute_logprobs = false;
     bool ignore_eos = false;  // benchmarks: every sample runs to max_response_tokens
   } rollout;
@@ -82,6 +94,7 @@ struct RlConfig {
   struct DynamicSampling {
     bool enabled = false;
     int64_t max_rounds = 10;  // total generation rounds per step (verl max_num_gen_batches)
+    FilterMetric metric = FilterMetric::kAccuracy;
   } dynamic_sampling;
 
   // Clipped surrogate and its aggregation (rl_losses.h).
@@ -94,11 +107,13 @@ struct RlConfig {
     double entropy_coef = 0.0;   // loss -= entropy_coef * entropy
   } loss;
 
-  // KL to the reference (initial) policy.
+  // KL to the reference policy: the initial one, or with reset_every > 0 the
+  // current policy copied every that many steps (prolonged RL, as ProRL).
   struct Kl {
     KlMode mode = KlMode::kNone;
     KlEstimator estimator = KlEstimator::kK1;
     double coef = 0.001;
+    int64_t reset_every = 0;
   } kl;
 
   // PPO's value head (used only by estimators that need values).
@@ -116,7 +131,8 @@ struct RlConfig {
     int64_t warmup_steps = 0;  // RL steps of linear learning-rate warm-up (as verl counts them)
     double grad_clip = 1.0;    // global grad-norm clip; 0 = off
     int64_t epochs = 1;        // passes over each rollout batch
-    int64_t minibatch_prompts = 4;  // prompts per optimiser step (all their samples)
+    int64_t minibatch_prompts = 4;  // prompts per optimiser step (all their samples); 0 = the
+                                    // whole batch: one on-policy update per epoch
   } optim;
 
   struct Eval {
@@ -144,6 +160,8 @@ struct RlConfig {
   int64_t resolved_norm_length() const;
   int64_t resolved_overlong_max_len() const;
   int64_t resolved_overlong_buffer() const;
+  // Optimiser steps per RL step on a full batch: epochs x mini-batches.
+  int64_t updates_per_step() const;
 };
 
 // The preset of a named algorithm (rl_presets.cpp holds the table: ppo, grpo,

@@ -104,9 +104,15 @@ ResponseLogits shared_prompt_logits(model::Transformer& model, const std::vector
 }  // namespace
 
 ResponseLogits response_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
-                               const std::vector<std::vector<int>>& completions, bool share_prompts) {
+                               const std::vector<std::vector<int>>& completions, double temperature,
+                               bool share_prompts) {
   if (prompts.size() != completions.size() || prompts.empty())
     throw Error("response_logits: need one completion per prompt, at least one row");
+  if (!(temperature > 0)) throw Error("response_logits: the temperature must be positive");
+  if (temperature != 1.0) {
+    ResponseLogits raw = response_logits(model, prompts, completions, 1.0, share_prompts);
+    return finish(raw.logits / temperature, completions, raw.logits.size(1));
+  }
   const int64_t B = static_cast<int64_t>(prompts.size());
   int64_t C = 1, L = 1;
   for (int64_t i = 0; i < B; ++i) {

@@ -18,14 +18,17 @@ struct ResponseLogits {
   torch::Tensor mask;     // [B, C] float: 1 on the completion's tokens
 };
 
-// Logits of [bos, prompt, completion] rows at the completion positions.
+// Logits of [bos, prompt, completion] rows at the completion positions,
+// divided by `temperature` (the rollouts' sampling temperature, as verl
+// scales them before taking log-probs and entropy).
 // C = longest completion. Gradients flow when enabled. Neighbouring rows with
 // the same prompt (the G samples of a group) compute it once and share its
 // keys and values, which is exact, gradients included; share_prompts = false
 // computes every row in full (the reference the shared path is tested
 // against).
 ResponseLogits response_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
-                               const std::vector<std::vector<int>>& completions, bool share_prompts = true);
+                               const std::vector<std::vector<int>>& completions, double temperature = 1.0,
+                               bool share_prompts = true);
 
 // PPO's critic, as in verl a separate copy of the initial model: its logits
 // at the completion positions go through a learned linear map to one value

@@ -71,16 +71,19 @@ const Preset kPresets[] = {
        c.kl = kKlInReward;
      }},
     // REINFORCE++: per-token -beta * KL in the reward (k1), return-to-go,
-    // batch whitening.
+    // batch whitening; verl's examples make one on-policy update per step
+    // (mini-batch = train batch).
     {"reinforce_pp",
      [](RlConfig& c) {
        c.advantage.estimator = "reinforce_pp";
        c.kl = kKlInReward;
+       c.optim.minibatch_prompts = 0;
      }},
     {"reinforce_pp_baseline",
      [](RlConfig& c) {
        c.advantage.estimator = "reinforce_pp_baseline";
        c.kl = kKlInReward;
+       c.optim.minibatch_prompts = 0;
      }},
     // verl ReMax example: greedy-rollout baseline, KL penalty in the reward.
     {"remax",
@@ -88,22 +91,27 @@ const Preset kPresets[] = {
        c.advantage.estimator = "remax";
        c.kl = kKlInReward;
      }},
-    // DAPO recipe: GRPO advantages, clip-higher, token-mean, dynamic sampling
-    // (at most 10 generation rounds), overlong shaping (buffer L_max / 5,
-    // factor 1), no KL, weight decay 0.1, 10 warm-up steps.
+    // DAPO recipe: GRPO advantages, clip-higher, dual clip c = 10, token-mean,
+    // dynamic sampling on accuracy (filter_groups.metric = acc, at most 10
+    // generation rounds), overlong shaping (buffer L_max / 5, factor 1), no KL,
+    // weight decay 0.1, 10 warm-up steps, 16 mini-batches a step (512 prompts
+    // in mini-batches of 32: here 16 prompts in mini-batches of 1).
     {"dapo",
      [](RlConfig& c) {
        c.advantage.estimator = "grpo";
        c.loss.clip_low = 0.2;
        c.loss.clip_high = 0.28;
+       c.loss.dual_clip_c = 10.0;
        c.loss.agg_mode = LossAggregation::kTokenMean;
        c.dynamic_sampling.enabled = true;
        c.dynamic_sampling.max_rounds = 10;
+       c.dynamic_sampling.metric = FilterMetric::kAccuracy;
        c.reward.overlong_enabled = true;
        c.reward.overlong_buffer = 0;
        c.reward.overlong_factor = 1.0;
        c.optim.weight_decay = 0.1;
        c.optim.warmup_steps = 10;
+       c.optim.minibatch_prompts = 1;
      }},
 };
 

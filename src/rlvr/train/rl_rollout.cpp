@@ -16,6 +16,13 @@ std::vector<double> Rollouts::group_scores(int64_t g) const {
   return out;
 }
 
+std::vector<double> Rollouts::group_correct(int64_t g) const {
+  std::vector<double> out;
+  for (int64_t i = 0; i < rows(); ++i)
+    if (group[i] == g) out.push_back(correct[i] ? 1.0 : 0.0);
+  return out;
+}
+
 void Rollouts::append_group(const Rollouts& other, int64_t g) {
   int64_t to = groups();
   problems.push_back(other.problems[g]);

@@ -34,6 +34,7 @@ struct Rollouts {
   int64_t groups() const { return static_cast<int64_t>(problems.size()); }
   int64_t rows() const { return static_cast<int64_t>(group.size()); }
   std::vector<double> group_scores(int64_t g) const;
+  std::vector<double> group_correct(int64_t g) const;  // 1 correct, 0 wrong
   // Appends group g of `other` with all its rows.
   void append_group(const Rollouts& other, int64_t g);
   // Row-aligned prompts (each row's group prompt).

@@ -90,9 +90,17 @@ int RlTrainer::difficulty() const {
 }
 
 double RlTrainer::learning_rate_factor() const {
-  // Linear warm-up over the first warmup_steps RL steps (verl counts steps).
+  // Linear warm-up over the first warmup_steps RL steps, as verl's constant
+  // schedule with warm-up: step s (from 0) uses s / W, so the first uses 0.
   if (config_.optim.warmup_steps <= 0) return 1.0;
-  return std::min(1.0, static_cast<double>(step_ + 1) / static_cast<double>(config_.optim.warmup_steps));
+  return std::min(1.0, static_cast<double>(step_) / static_cast<double>(config_.optim.warmup_steps));
+}
+
+void RlTrainer::reset_reference() {
+  torch::NoGradGuard no_grad;
+  auto source = policy_->named_weights();
+  auto target = reference_->named_weights();
+  for (size_t i = 0; i < target.size(); ++i) target[i].second.copy_(source[i].second);
 }
 
 std::vector<tasks::Problem> RlTrainer::next_train_problems(std::vector<uint64_t>& keys) {
@@ -159,6 +167,7 @@ Metrics RlTrainer::step() {
   const AdvantageEstimator& estimator = advantage_estimator(config_.advantage.estimator);
   const double lr = config_.optim.lr * learning_rate_factor();
   Metrics m{{"step", static_cast<double>(step_ + 1)}};
+  if (config_.kl.reset_every > 0 && step_ > 0 && step_ % config_.kl.reset_every == 0) reset_reference();
   auto t0 = std::chrono::steady_clock::now();
   const Collected rollouts = collect_rollouts(estimator);
   const Rollouts& batch = rollouts.batch;
@@ -206,10 +215,12 @@ RlTrainer::Collected RlTrainer::collect_rollouts(const AdvantageEstimator& estim
     Rollouts round = sample_rollouts(policy_, tokenizer_, family_, problems, keys, c.rollout.group_size,
                                      sampling, estimator.needs_greedy_baseline, c, SeedPurpose::kTrain);
     ++out.rounds;
-    std::vector<std::vector<double>> group_scores;
+    // What the filter compares: the verdicts (DAPO's recipe) or the shaped scores.
+    std::vector<std::vector<double>> filter_values;
     for (int64_t g = 0; g < round.groups(); ++g) {
-      group_scores.push_back(round.group_scores(g));
-      out.equal_groups += !group_is_informative(group_scores.back()) || group_scores.back().size() == 1;
+      filter_values.push_back(c.dynamic_sampling.metric == FilterMetric::kAccuracy ? round.group_correct(g)
+                                                                                   : round.group_scores(g));
+      out.equal_groups += !group_is_informative(filter_values.back()) || filter_values.back().size() == 1;
     }
     out.generated_groups += round.groups();
     for (int64_t i = 0; i < round.rows(); ++i) {
@@ -222,7 +233,7 @@ RlTrainer::Collected RlTrainer::collect_rollouts(const AdvantageEstimator& estim
       out.batch = std::move(round);
       break;
     }
-    GroupSelection sel = select_groups(group_scores, out.batch.groups(), c.rollout.prompts_per_step, out.rounds,
+    GroupSelection sel = select_groups(filter_values, out.batch.groups(), c.rollout.prompts_per_step, out.rounds,
                                        c.dynamic_sampling.max_rounds);
     for (int64_t g : sel.keep) out.batch.append_group(round, g);
     if (sel.decision != SamplingDecision::kSampleMore) break;
@@ -235,15 +246,16 @@ RlTrainer::Scored RlTrainer::score(const Rollouts& batch) {
   Scored s;
   s.prompts = batch.row_prompts();
   torch::NoGradGuard no_grad;
-  if (config_.rollout.recompute_logprobs) {
-    ResponseLogits old = response_logits(policy_, s.prompts, batch.completions);
+  const double t = config_.rollout.temperature;
+  if (config_.rollout.recompute_logprobs || t != 1.0) {
+    ResponseLogits old = response_logits(policy_, s.prompts, batch.completions, t);
     s.old_logp = old.logprobs;
     s.mask = old.mask;
   } else {
     std::tie(s.old_logp, s.mask) = batch.logprob_tensor();
   }
   if (config_.kl.mode != KlMode::kNone)
-    s.ref_logp = response_logits(reference_, s.prompts, batch.completions).logprobs;
+    s.ref_logp = response_logits(reference_, s.prompts, batch.completions, t).logprobs;
   if (value_) s.old_values = value_->values(s.prompts, batch.completions);
   return s;
 }
@@ -267,10 +279,12 @@ AdvantageResult RlTrainer::advantages(const AdvantageEstimator& estimator, const
     for (int64_t g : batch.group) b.push_back(static_cast<float>(batch.greedy_scores[g]));
     in.baseline_scores = torch::tensor(b);
   }
+  in.correct = batch.correct;
   return estimator.compute(in, {.gamma = c.advantage.gamma,
                                 .lambda = c.advantage.lambda,
                                 .eps = c.advantage.eps,
-                                .norm_by_std = c.advantage.norm_by_std});
+                                .norm_by_std = c.advantage.norm_by_std,
+                                .pass_k = c.advantage.pass_k});
 }
 
 // Epochs x mini-batches of clipped policy-gradient updates (and value-head
@@ -296,9 +310,10 @@ RlTrainer::Updated RlTrainer::update(const Rollouts& batch, const Scored& scored
                                                  static_cast<uint64_t>(epoch)}));
     for (int64_t i = batch.groups() - 1; i > 0; --i)
       std::swap(order[i], order[static_cast<int64_t>(rng() % static_cast<uint64_t>(i + 1))]);
-    for (int64_t start = 0; start < batch.groups(); start += c.optim.minibatch_prompts) {
+    const int64_t per_minibatch = c.optim.minibatch_prompts > 0 ? c.optim.minibatch_prompts : batch.groups();
+    for (int64_t start = 0; start < batch.groups(); start += per_minibatch) {
       std::vector<int64_t> rows;
-      for (int64_t k = start; k < std::min<int64_t>(start + c.optim.minibatch_prompts, batch.groups()); ++k)
+      for (int64_t k = start; k < std::min<int64_t>(start + per_minibatch, batch.groups()); ++k)
         rows.insert(rows.end(), rows_of[order[k]].begin(), rows_of[order[k]].end());
       std::vector<std::vector<int>> sub_prompts, sub_completions;
       for (int64_t r : rows) {
@@ -307,7 +322,7 @@ RlTrainer::Updated RlTrainer::update(const Rollouts& batch, const Scored& scored
       }
       torch::Tensor row_index = torch::tensor(rows, torch::kLong);
 
-      ResponseLogits cur = response_logits(policy_, sub_prompts, sub_completions);
+      ResponseLogits cur = response_logits(policy_, sub_prompts, sub_completions, c.rollout.temperature);
       const int64_t width = cur.mask.size(1);
       torch::Tensor sub_mask = take(mask, row_index, width);
       torch::Tensor sub_adv = take(adv.advantages, row_index, width).to(torch::kFloat);
@@ -400,6 +415,8 @@ void RlTrainer::save_state(const std::filesystem::path& file) const {
   model::NamedTensors tensors;
   for (auto& [name, t] : policy_->named_weights()) tensors.emplace_back("policy." + name, t.detach());
   for (auto& [name, t] : policy_opt_->state()) tensors.emplace_back("policy_opt." + name, t);
+  if (config_.kl.reset_every > 0)  // the reference is no longer the base model
+    for (auto& [name, t] : reference_->named_weights()) tensors.emplace_back("reference." + name, t.detach());
   if (value_) {
     for (auto& [name, t] : value_->named_weights()) tensors.emplace_back("value." + name, t.detach());
     for (auto& [name, t] : value_opt_->state()) tensors.emplace_back("value_opt." + name, t);
@@ -428,6 +445,7 @@ void RlTrainer::load_state(const std::filesystem::path& file) {
     torch::NoGradGuard no_grad;
     model::load_into(f, policy_->named_weights(), src, "policy.", true);
     model::load_into(f, policy_opt_->state_targets(), src, "policy_opt.", true);
+    if (config_.kl.reset_every > 0) model::load_into(f, reference_->named_weights(), src, "reference.", true);
     if (value_) {
       model::load_into(f, value_->named_weights(), src, "value.", true);
       model::load_into(f, value_opt_->state_targets(), src, "value_opt.", true);

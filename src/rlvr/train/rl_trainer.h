@@ -67,6 +67,7 @@ class RlTrainer {
 
   std::vector<tasks::Problem> next_train_problems(std::vector<uint64_t>& keys);
   double learning_rate_factor() const;
+  void reset_reference();  // kl.reset_every: the reference becomes the current policy
   int difficulty() const;
 
   RlConfig config_;
