@@ -22,6 +22,7 @@ if [[ "$which" == all || "$which" == asan ]]; then
   configure build-asan address,undefined
   cmake --build build-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions="$PWD/scripts/sanitizers/lsan.supp" \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 900
 fi
 
