@@ -11,7 +11,7 @@ be located is rlvr.InputError with .file, .line and .field.
 """
 from . import _core
 from ._core import Error, InputError
-from . import math, passk, reward
+from . import code, math, passk, reward
 from .analysis import analyze
 
 __version__: str = _core.__version__
