@@ -176,3 +176,30 @@ def test_unsafe_no_sandbox_says_so():
     r = code.run("assert 1 + 1 == 2", unsafe_no_sandbox=True)
     assert r.passed and r.sandbox == "none"
     assert code.run("assert 1", fresh_interpreter=True).sandbox == "namespaces+seccomp"
+
+
+def test_labels_equal_rlvr_verify_on_the_same_completions(tmp_path, humaneval):
+    """The same completions through `rlvr verify --dataset humaneval` and rlvr.code:
+    the same status for every sample."""
+    import os
+    import subprocess
+    from pathlib import Path
+    cli = Path(os.environ.get("RLVR_CLI", ROOT / "build" / "rlvr"))
+    if not cli.exists():
+        if os.environ.get("RLVR_REQUIRE_CLI") == "1":
+            pytest.fail(f"{cli} is missing (RLVR_REQUIRE_CLI=1)")
+        pytest.skip(f"no CLI at {cli}; set RLVR_CLI")
+    problems = humaneval[:30]
+    kinds = [lambda p: p["reference"], mutate, lambda p: "    raise KeyError(1)\n",
+             lambda p: f"```python\n{p['prompt']}{p['reference']}```"]
+    completions = [kinds[i % 4](p) for i, p in enumerate(problems)]
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text("".join(json.dumps({"problem_id": p["id"], "completion": c}) + "\n"
+                               for p, c in zip(problems, completions)))
+    out = tmp_path / "labelled.jsonl"
+    subprocess.run([str(cli), "verify", "--dataset", "humaneval", "--data-dir", str(ROOT / "data"),
+                    "--samples", str(samples), "--out", str(out)], check=True, capture_output=True)
+    from_cli = [json.loads(line)["status"] for line in out.read_text().splitlines()]
+    from_python = [r.label for r in code.run_many(completions, problems)]
+    assert from_python == from_cli
+    assert {"passed", "failed:KeyError"} <= set(from_python)
