@@ -1,8 +1,10 @@
-"""rlvr: the math answer verifier, reward functions for verl and TRL, exact pass@k and
-the boundary analysis of rlvr-lab, from its C++ core (no libtorch, no signals).
+"""rlvr: the math answer verifier, the code sandbox, reward functions for verl and TRL,
+exact pass@k and the boundary analysis of rlvr-lab, from its C++ core (no libtorch, no
+signals).
 
     rlvr.math      verify / check / extract answers, one pair or many on all cores
-    rlvr.reward    compute_score (verl), math_reward (TRL GRPOTrainer)
+    rlvr.code      run model-written programs against their tests in the sandbox
+    rlvr.reward    compute_score (verl), math_reward and code_reward (TRL GRPOTrainer)
     rlvr.passk     pass@k over numpy arrays
     rlvr.analyze   the analysis of `rlvr analyze` on files or in-memory samples
 
@@ -11,9 +13,9 @@ be located is rlvr.InputError with .file, .line and .field.
 """
 from . import _core
 from ._core import Error, InputError
-from . import math, passk, reward
+from . import code, math, passk, reward
 from .analysis import analyze
 
 __version__: str = _core.__version__
 
-__all__ = ["Error", "InputError", "analyze", "math", "passk", "reward", "__version__"]
+__all__ = ["Error", "InputError", "analyze", "code", "math", "passk", "reward", "__version__"]

@@ -17,6 +17,7 @@ namespace py = pybind11;
 
 void bind_math(py::module_& m);
 void bind_analysis(py::module_& m);
+void bind_code(py::module_& m);
 
 // The UTF-8 bytes of a Python str, without copying: the view lives as long
 // as the str object does. Anything but a str is a TypeError naming `what`;

@@ -33,7 +33,7 @@ void translate(std::exception_ptr thrown) {
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
-  m.doc() = "rlvr's C++ core: answer verifier, pass@k and the analysis (no libtorch)";
+  m.doc() = "rlvr's C++ core: answer verifier, pass@k, the analysis and the code sandbox (no libtorch)";
   m.attr("__version__") = RLVR_VERSION;
 
   auto* error = new py::exception<rlvr::Error>(m, "Error", PyExc_ValueError);
@@ -46,4 +46,5 @@ PYBIND11_MODULE(_core, m) {
 
   rlvr::python::bind_math(m);
   rlvr::python::bind_analysis(m);
+  rlvr::python::bind_code(m);
 }

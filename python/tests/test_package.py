@@ -7,7 +7,7 @@ import rlvr
 
 
 def test_import_loads_no_libtorch():
-    code = ("import rlvr, sys; rlvr.math.verify('1', '1'); rlvr.analyze({'a': [{'problem_id': 1, 'correct': True}]}, "
+    code = ("import rlvr, sys; rlvr.math.verify('1', '1'); rlvr.code.run('assert 1'); rlvr.analyze({'a': [{'problem_id': 1, 'correct': True}]}, "
             "bootstrap=0); maps = open('/proc/self/maps').read(); "
             "assert 'torch' not in ' '.join(sys.modules), 'torch module'; "
             "assert 'libtorch' not in maps and 'libc10' not in maps, 'libtorch mapped'; print('ok')")
@@ -20,6 +20,8 @@ def test_typed_and_documented():
     assert (package / "py.typed").exists()
     assert (package / "_core.pyi").exists()
     for fn in (rlvr.math.verify, rlvr.math.check, rlvr.math.extract, rlvr.math.verify_many, rlvr.math.check_many,
-               rlvr.reward.compute_score, rlvr.reward.math_reward, rlvr.passk.pass_at_k, rlvr.analyze):
+               rlvr.reward.compute_score, rlvr.reward.math_reward, rlvr.reward.code_reward, rlvr.code.run,
+               rlvr.code.run_many, rlvr.code.program, rlvr.code.extract, rlvr.code.load_problems,
+               rlvr.passk.pass_at_k, rlvr.analyze):
         assert fn.__doc__ and len(fn.__doc__) > 40
     assert rlvr.__version__ == "0.1.0"

@@ -112,3 +112,124 @@ def test_rewards_on_bad_completions():
         reward.math_reward(["\\boxed{1}", "\\boxed{2}"], ["1"])
     with pytest.raises(TypeError):
         reward.math_reward([[{"role": "assistant"}]], ["1"])
+
+
+# --- code -------------------------------------------------------------------------
+
+import json  # noqa: E402
+
+from rlvr import code  # noqa: E402
+
+from conftest import ROOT  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def humaneval():
+    return code.load_problems(ROOT / "data" / "benchmarks" / "humaneval" / "test.jsonl", "humaneval")
+
+
+def chat_answer(problem, body):
+    """A chat model's answer: prose, then the whole function in a fenced block."""
+    return (f"To solve this, I implement `{problem['entry_point']}` directly.\n\n```python\n"
+            f"{problem['prompt']}{body}```\n\nThis handles the edge cases in the docstring.")
+
+
+def test_verl_compute_score_on_humaneval(humaneval):
+    # verl-style rows: reward_model.ground_truth holds the tests as a JSON str
+    right = wrong = 0
+    for p in humaneval[:40]:
+        truth = json.dumps({"test": p["test"], "entry_point": p["entry_point"]})
+        right += reward.compute_score("openai_humaneval", chat_answer(p, p["reference"]), truth, {"index": 1})
+        wrong += reward.compute_score("openai_humaneval", chat_answer(p, "    return None\n"), truth)
+    assert right == 40.0
+    assert wrong == 0.0
+    p = humaneval[0]
+    detail = reward.compute_score_detailed("humaneval", chat_answer(p, "    return None\n"), {**p})
+    assert detail == {"score": 0.0, "acc": False, "pred": "", "reason": "failed:AssertionError"}
+
+
+def test_verl_compute_score_codecontests_style():
+    # verl's codecontests/apps/taco rows: ground_truth = json.dumps({"inputs": [...], "outputs": [...]})
+    truth = json.dumps({"inputs": ["3\n1 2 3\n", "1\n-5\n"], "outputs": ["6\n", "-5\n"]})
+    completion = ("<think>Read n, then n numbers, print the sum.</think>\n```python\nn = int(input())\n"
+                  "print(sum(map(int, input().split())))\n```")
+    assert reward.compute_score("codecontests", completion, truth) == 1.0
+    assert reward.compute_score("codecontests", completion.replace("sum(", "max("), truth) == 0.0
+    looping = "```python\nwhile True:\n    pass\n```"
+    assert reward.compute_score_detailed("apps", looping, truth, timeout=1)["reason"] == "timeout"
+    # MBPP with its test list
+    assert reward.compute_score("mbpp", "def f(x):\n    return 2 * x\n", ["assert f(2) == 4"]) == 1.0
+    assert reward.compute_score("mbpp", "def f(x):\n    return 2 * x\n", ["assert f(2) == 5"]) == 0.0
+    with pytest.raises(TypeError):
+        reward.compute_score("mbpp", "def f(): pass", ["assert True"], no_such_option=1)
+
+
+def test_verl_batch_mixes_math_and_code(humaneval):
+    sources, sols, truths, expected = [], [], [], []
+    for i, p in enumerate(humaneval[:20]):
+        good = i % 2 == 0
+        sources.append("humaneval")
+        sols.append(chat_answer(p, p["reference"] if good else "    return None\n"))
+        truths.append({"test": p["test"], "entry_point": p["entry_point"]})
+        expected.append(1.0 if good else 0.0)
+        sources.append("math")
+        sols.append(chain_of_thought(str(i) if good else str(i + 1), steps=5))
+        truths.append(str(i))
+        expected.append(1.0 if good else 0.0)
+    scores = reward.compute_score_batch(sources, sols, truths, [None] * len(sols))
+    assert scores == expected
+    assert scores == [reward.compute_score(d, s, g) for d, s, g in zip(sources, sols, truths)]
+
+
+def test_trl_code_reward_with_chat_messages_and_tests_column(humaneval):
+    rows = humaneval[:16]
+    completions = [[{"role": "assistant", "content": chat_answer(p, p["reference"] if i % 4 else "    return 0\n")}]
+                   for i, p in enumerate(rows)]
+    tests = [json.dumps({"test": p["test"], "entry_point": p["entry_point"]}) for p in rows]
+    logged = {}
+    rewards = reward.code_reward(completions, tests=tests,
+                                 prompts=[[{"role": "user", "content": p["prompt"]}] for p in rows],
+                                 completion_ids=[[1, 2]] * 16, trainer_state=None,
+                                 log_extra=lambda name, values: logged.__setitem__(name, values))
+    assert rewards == [0.0 if i % 4 == 0 else 1.0 for i in range(16)]
+    assert all(isinstance(r, float) for r in rewards)
+    assert logged["rlvr_code_status"][1] == "passed" and logged["rlvr_code_status"][0].startswith("failed")
+
+
+def test_trl_code_reward_from_dataset_columns(humaneval):
+    # HumanEval as a standard (non-chat) dataset: the prompt is the function head, the
+    # completion its body; TRL passes the columns `test` and `entry_point`.
+    rows = humaneval[:8]
+    bodies = [p["reference"] if i % 2 else "    pass\n" for i, p in enumerate(rows)]
+    rewards = reward.code_reward(bodies, prompts=[p["prompt"] for p in rows], test=[p["test"] for p in rows],
+                                 entry_point=[p["entry_point"] for p in rows])
+    assert rewards == [0.0, 1.0] * 4
+    # MBPP's columns
+    rewards = reward.code_reward(["def sq(x):\n    return x * x\n", "def sq(x):\n    return x + x\n"],
+                                 test_list=[["assert sq(3) == 9"], ["assert sq(3) == 9"]],
+                                 test_imports=[[], []])
+    assert rewards == [1.0, 0.0]
+    strict = reward.make_code_reward(timeout=1, threads=2)
+    assert strict(["while True: pass", "assert True"], tests=[None, None]) == [0.0, 1.0]
+    with pytest.raises(TypeError):
+        reward.make_code_reward(no_such=1)
+    with pytest.raises(ValueError):
+        reward.make_code_reward(timeout=-1)
+    with pytest.raises(TypeError):
+        reward.code_reward(["pass"])  # no tests anywhere
+    with pytest.raises(ValueError):
+        reward.code_reward(["pass", "pass"], tests=["assert True"])
+
+
+def test_code_rewards_on_bad_completions():
+    tests = ["assert f() == 1"]
+    surrogate = b"def f():\n    return 1  # \xff\n".decode("utf-8", "surrogateescape")
+    assert reward.compute_score("mbpp", surrogate, tests) == 1.0
+    assert reward.code_reward([surrogate], tests=[tests]) == [1.0]
+    huge = "def f():\n    return 1\n" + "#" * (10 * 1024 * 1024)
+    assert reward.compute_score("mbpp", huge, tests, timeout=20) in (0.0, 1.0)
+    for bad in (None, b"def f(): return 1", 42):
+        with pytest.raises(TypeError):
+            reward.compute_score("mbpp", bad, tests)
+        with pytest.raises(TypeError):
+            reward.code_reward([bad], tests=[tests])

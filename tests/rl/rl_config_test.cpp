@@ -107,6 +107,9 @@ OptionValues expected_preset(const std::string& name) {
     set({{"advantage.estimator", "remax"}});
     kl_in_reward();
   }
+  if (name == "grpo_passk")
+    set({{"advantage.estimator", "passk"}, {"advantage.pass_k", "4"}, {"kl.mode", "loss"}, {"kl.estimator", "k3"},
+         {"kl.coef", "0.001"}});
   if (name == "dapo")
     set({{"loss.clip_high", "0.28"}, {"loss.dual_clip_c", "10"}, {"dynamic_sampling.enabled", "true"},
          {"dynamic_sampling.metric", "acc"}, {"dynamic_sampling.max_rounds", "10"}, {"reward.overlong", "true"},
@@ -158,7 +161,7 @@ TEST(Presets, EveryPresetIsValidAndUsesARegisteredEstimator) {
     EXPECT_NO_THROW(validate(c)) << name;
     EXPECT_NO_THROW(advantage_estimator(c.advantage.estimator)) << name;
   }
-  EXPECT_EQ(rl_preset_names().size(), 8u);
+  EXPECT_EQ(rl_preset_names().size(), 9u);
 }
 
 // The option descriptions list the names of the registries and closed sets.

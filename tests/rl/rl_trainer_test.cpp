@@ -403,3 +403,18 @@ TEST(ReferenceReset, CopiesThePolicyAndSurvivesAResume) {
   second.step();  // step 4: no reset, the reference is the one copied at step 3
   EXPECT_TRUE(same_weights(straight.policy(), second.policy()));
 }
+
+// The pass@k preset trains through the whole step: the advantages come from
+// the rows' verdicts, and groups where every draw of k holds a right answer
+// (or none can) carry no signal.
+TEST(PassAtKTraining, StepsWithTheVerdictsOfTheRows) {
+  RlConfig c = small_rl_config("grpo_passk");
+  c.rollout.prompts_per_step = 4;
+  RlTrainer trainer(c, tiny_base(), tasks::family(kTask));
+  for (int s = 0; s < 2; ++s) {
+    Metrics m = trainer.step();
+    EXPECT_TRUE(std::isfinite(metric(m, "pg_loss")));
+    EXPECT_GT(metric(m, "updates"), 0.0);
+    EXPECT_GE(metric(m, "zero_advantage_group_fraction"), 0.0);
+  }
+}

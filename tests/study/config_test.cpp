@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "rlvr/study/config.h"
@@ -113,4 +115,18 @@ TEST(StudyConfig, EvaluationIsAtLeastAsLongAsTheRollouts) {
   EXPECT_NE(error_of("[study]\ntasks = [\"countdown\"]\n[rl]\nalgorithms = [\"grpo\"]\n[eval]\nmax_tokens = 32\n")
                 .find("eval.max_tokens"),
             std::string::npos);
+}
+
+// Every study config the project ships loads and passes validation.
+TEST(StudyConfig, EveryShippedConfigLoads) {
+  const std::filesystem::path dir = std::filesystem::path(RLVR_SOURCE_DIR) / "configs";
+  int loaded = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".toml") continue;
+    rlvr::study::StudyConfig c;
+    EXPECT_NO_THROW(c = rlvr::study::load_study_config(entry.path())) << entry.path();
+    EXPECT_FALSE(c.tasks.empty()) << entry.path();
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 5);
 }

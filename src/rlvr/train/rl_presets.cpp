@@ -1,4 +1,4 @@
-// The eight algorithm presets, one row each. Each is the defaults of its
+// The algorithm presets, one row each. Each is the defaults of its
 // public reference recipe (verl's trainer config and example scripts; OpenRLHF
 // for REINFORCE++), at quick-study scale for sizes: 16 prompts x 8 samples a
 // step, 4 prompts a mini-batch (verl's 1024 / 256 ratio), one epoch, and a
@@ -90,6 +90,14 @@ const Preset kPresets[] = {
      [](RlConfig& c) {
        c.advantage.estimator = "remax";
        c.kl = kKlInReward;
+     }},
+    // Pass@k training (Chen et al., 2025): GRPO's settings with the
+    // analytical pass@k advantage, k = 4 of the group's 8 samples.
+    {"grpo_passk",
+     [](RlConfig& c) {
+       c.advantage.estimator = "passk";
+       c.advantage.pass_k = 4;
+       c.kl = {.mode = KlMode::kLoss, .estimator = KlEstimator::kK3, .coef = 0.001};
      }},
     // DAPO recipe: GRPO advantages, clip-higher, dual clip c = 10, token-mean,
     // dynamic sampling on accuracy (filter_groups.metric = acc, at most 10
