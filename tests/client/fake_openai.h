@@ -26,6 +26,9 @@ inline std::string fake_completion(const std::string& prompt, size_t k) {
   return fmt::format("reply {} to '{}' \\boxed{{{}}}", k, prompt.substr(0, 40), k);
 }
 
+// A subclass whose handlers use its own members must call stop() in its own
+// destructor: by the time ~LocalServer runs, those members are gone, and a
+// request still in a handler (a stalled one) would read them.
 class LocalServer {
  public:
   virtual ~LocalServer() { stop(); }
@@ -124,6 +127,7 @@ class FakeOpenAi : public LocalServer {
                  [generate](const httplib::Request& q, httplib::Response& r) { generate(q, r, true); });
     start(port);
   }
+  ~FakeOpenAi() override { stop(); }
 
   std::atomic<int> requests{0};
   std::atomic<int> samples_asked{0};
@@ -186,6 +190,7 @@ class FaultProxy : public LocalServer {
     });
     start(0);
   }
+  ~FaultProxy() override { stop(); }
 
   std::atomic<int> requests{0};
   std::atomic<int> faults{0};
