@@ -20,7 +20,7 @@ inline void write_analysis_outputs(Analysis& analysis, const std::filesystem::pa
   report::write_analysis_report(analysis, out_dir);
   metrics::write_analysis_files(files, out_dir);
   fmt::print("{}\n", metrics::format_analysis_table(analysis));
-  fmt::print("wrote summary.json, pass_at_k.csv, per_problem.csv, coverage.csv and charts into {}\n",
+  fmt::print("wrote summary.json, the CSV tables and charts into {}\n",
              out_dir.string());
   fmt::print("report: {}\n", (out_dir / "report.html").string());
   std::fflush(stdout);

@@ -1,5 +1,6 @@
-// rlvr analyze: pass@k / maj@k curves with bootstrap intervals, crossover k,
-// Delta_SE and coverage for one or more models' sample files.
+// rlvr analyze: pass@k / maj@k curves and cover@tau with bootstrap intervals,
+// paired differences and verdicts, crossover k, Delta_SE and coverage for one
+// or more models' sample files.
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -53,10 +54,24 @@ std::vector<int64_t> parse_ks(const std::string& list) {
   return ks;
 }
 
+std::vector<double> parse_taus(const std::string& list) {
+  std::vector<double> taus;
+  if (list == "none") return taus;
+  for (const auto& part : split(list, ',')) {
+    double tau = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), tau);
+    if (ec != std::errc() || end != part.data() + part.size() || !(tau > 0.0 && tau <= 1.0))
+      throw Error(fmt::format("--cover-tau '{}': '{}' is not a number in (0, 1]", list, part));
+    taus.push_back(tau);
+  }
+  return taus;
+}
+
 struct Options {
   std::vector<std::string> models;
   std::string group_answers = "exact";
   std::string baseline, ks, format = "auto", out;
+  std::string cover_tau = fmt::format("{}", fmt::join(metrics::AnalysisOptions{}.cover_taus, ","));
   int64_t bootstrap = 1000;
   uint64_t seed = 0;
   int threads = 0, maj_draws = 32;
@@ -79,13 +94,14 @@ void run(const Options& o) {
   options.seed = o.seed;
   options.threads = o.threads;
   options.maj_draws = o.maj_draws;
+  options.cover_taus = parse_taus(o.cover_tau);
   if (o.group_answers == "equivalent") options.answer_key = verify::canonical_answer_key;
   Analysis analysis = metrics::analyze_files(models, read, options);
   write_analysis_outputs(analysis, o.out);
 }
 
 Registration registration{
-    "analyze", "pass@k and maj@k curves, crossover k, Delta_SE and coverage of models' samples",
+    "analyze", "pass@k, maj@k and cover@tau, verdicts against the baseline, crossover k, Delta_SE and coverage of models' samples",
     [](CLI::App& sub) {
       auto o = std::make_shared<Options>();
       sub.add_option("--model", o->models, "LABEL=PATH[,PATH...]: one model's sample files (repeat per model; a repeated label adds files)")
@@ -99,6 +115,10 @@ Registration registration{
       sub.add_option("--threads", o->threads, "threads (0: all cores; results do not depend on it)")
           ->capture_default_str();
       sub.add_option("--maj-draws", o->maj_draws, "random sample orders per problem for maj@k")
+          ->capture_default_str();
+      sub.add_option("--cover-tau", o->cover_tau,
+                     "comma-separated tau in (0, 1] for cover@tau, the share of problems whose accuracy c/n is "
+                     "at least tau ('none': no cover@tau)")
           ->capture_default_str();
       sub.add_option("--group-answers", o->group_answers,
                      "how maj@k groups answers: exact (same string) or equivalent (same value, by the math verifier)")

@@ -43,13 +43,15 @@ TEST(Cli, AnalyzeWritesEveryFile) {
                  dir.path() / "log.txt");
   ASSERT_EQ(code, 0) << rlvr::read_file(dir.path() / "log.txt");
   for (const char* f : {"summary.json", "pass_at_k.csv", "per_problem.csv", "coverage.csv", "maj_at_k.csv",
-                        "pass_at_k.svg", "accuracy_histogram.svg", "report.html"})
+                        "cover_at_tau.csv", "pass_at_k.svg", "accuracy_histogram.svg", "report.html"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   auto summary = nlohmann::json::parse(rlvr::read_file(out / "summary.json"));
   EXPECT_EQ(summary["models"]["base"]["n_min"], 16);
   EXPECT_EQ(summary["settings"]["k"], nlohmann::json({1, 2, 4, 8, 16}));
   std::string log = rlvr::read_file(dir.path() / "log.txt");
   EXPECT_NE(log.find("crossover k"), std::string::npos) << log;
+  EXPECT_NE(log.find("verdict"), std::string::npos) << log;
+  EXPECT_NE(rlvr::read_file(out / "report.html").find("id=\"findings\""), std::string::npos);
   EXPECT_NE(log.find("report.html"), std::string::npos) << log;
 }
 
@@ -68,6 +70,35 @@ TEST(Cli, BadInputFailsAndWritesNothing) {
   EXPECT_EQ(run(fmt::format("analyze --model a={} --k 1,8 --out {}", good.string(), out.string()), log), 1);
   EXPECT_NE(rlvr::read_file(log).find("k = 8 is larger than n = 4"), std::string::npos) << rlvr::read_file(log);
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, CoverTauIsChosenCheckedOrTurnedOff) {
+  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  TempDir dir;
+  auto base = dir.write("base.jsonl", samples(10, 8, 1));
+  auto out = dir.path() / "out";
+  auto log = dir.path() / "log.txt";
+  ASSERT_EQ(run(fmt::format("analyze --model base={} --cover-tau 0.5,0.25 --bootstrap 0 --out {}", base.string(),
+                            out.string()),
+                log),
+            0)
+      << rlvr::read_file(log);
+  auto summary = nlohmann::json::parse(rlvr::read_file(out / "summary.json"));
+  EXPECT_EQ(summary["settings"]["cover_tau"], nlohmann::json({0.25, 0.5}));
+  EXPECT_EQ(summary["models"]["base"]["cover_at_tau"].size(), 2u);
+
+  EXPECT_EQ(run(fmt::format("analyze --model base={} --cover-tau 0.5,1.5 --out {}", base.string(),
+                            (dir.path() / "bad").string()),
+                log),
+            1);
+  EXPECT_NE(rlvr::read_file(log).find("'1.5' is not a number in (0, 1]"), std::string::npos) << rlvr::read_file(log);
+  EXPECT_FALSE(fs::exists(dir.path() / "bad"));
+
+  auto none = dir.path() / "none";
+  ASSERT_EQ(run(fmt::format("analyze --model base={} --cover-tau none --out {}", base.string(), none.string()), log), 0)
+      << rlvr::read_file(log);
+  EXPECT_FALSE(fs::exists(none / "cover_at_tau.csv"));
+  EXPECT_FALSE(nlohmann::json::parse(rlvr::read_file(none / "summary.json"))["models"]["base"].contains("cover_at_tau"));
 }
 
 TEST(Cli, DemoWritesSamplesAndReport) {

@@ -50,6 +50,7 @@ TEST(AnalyzePipeline, ReferenceRowsEndToEnd) {
   AnalysisOptions options;
   options.bootstrap = 200;
   options.seed = 3;
+  options.cover_taus = {0.75, 0.25, 1.0, 0.25};  // sorted and made unique by the analysis
   auto analysis = analyze_files({{"base", {dir.path() / "base.jsonl"}}, {"rl", {dir.path() / "rl.jsonl"}}}, {},
                                 options);
   auto out = dir.path() / "out";
@@ -73,6 +74,17 @@ TEST(AnalyzePipeline, ReferenceRowsEndToEnd) {
   // 2: wrong; 3: tie "0"/"1", both wrong -> 0.25. rl 0 and 3 right -> 0.5.
   EXPECT_DOUBLE_EQ(base["maj_at_k"]["4"].get<double>(), 0.25);
   EXPECT_DOUBLE_EQ(s["models"]["rl"]["maj_at_k"]["4"].get<double>(), 0.5);
+  // cover@tau: base accuracies .75, .25, 0, 0; rl 1, 0, 0, .75. An accuracy
+  // equal to tau counts.
+  EXPECT_EQ(s["settings"]["cover_tau"], json({0.25, 0.75, 1.0}));
+  EXPECT_EQ(base["cover_at_tau"], json({{"0.25", 0.5}, {"0.75", 0.25}, {"1", 0.0}}));
+  EXPECT_EQ(s["models"]["rl"]["cover_at_tau"], json({{"0.25", 0.5}, {"0.75", 0.5}, {"1", 0.25}}));
+  for (const auto& [tau, ci] : base["cover_at_tau_ci"].items()) {
+    EXPECT_LE(ci[0].get<double>(), base["cover_at_tau"][tau].get<double>()) << tau;
+    EXPECT_GE(ci[1].get<double>(), base["cover_at_tau"][tau].get<double>()) << tau;
+  }
+  EXPECT_EQ(rlvr::read_file(out / "cover_at_tau.csv").substr(0, 36), "label,tau,value,ci_low,ci_high\nbase,");
+  EXPECT_NE(rlvr::read_file(out / "cover_at_tau.csv").find("\nrl,1,0.25,"), std::string::npos);
 
   const json& c = s["comparisons"][0];
   EXPECT_EQ(c["baseline"], "base");
@@ -85,6 +97,11 @@ TEST(AnalyzePipeline, ReferenceRowsEndToEnd) {
   EXPECT_EQ(c["coverage"], json({{"both", 1}, {"baseline_only", 1}, {"model_only", 1}, {"neither", 1}}));
   EXPECT_EQ(c["coverage_ids"]["baseline_only"], json({"1"}));
   EXPECT_EQ(c["coverage_ids"]["model_only"], json({"3"}));
+  // rl minus base, paired: pass@1 0.4375 - 0.25, pass@4 0.5 - 0.5.
+  EXPECT_DOUBLE_EQ(c["pass_at_k_difference"]["1"].get<double>(), 0.1875);
+  EXPECT_DOUBLE_EQ(c["pass_at_k_difference"]["4"].get<double>(), 0.0);
+  EXPECT_LT(c["pass_at_k_difference_ci"]["1"][0].get<double>(), 0.1875);
+  EXPECT_GT(c["pass_at_k_difference_ci"]["1"][1].get<double>(), 0.1875);
 
   std::string csv = rlvr::read_file(out / "pass_at_k.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "label,k,value,ci_low,ci_high");
@@ -129,7 +146,27 @@ TEST(AnalyzePipeline, SummarySchema) {
       EXPECT_TRUE(c["coverage"][cell].is_number_integer()) << cell;
       EXPECT_EQ(c["coverage_ids"][cell].size(), c["coverage"][cell].get<size_t>()) << cell;
     }
+    ASSERT_TRUE(c["pass_at_k_difference"].is_object());
+    for (const auto& [k, v] : c["pass_at_k_difference"].items()) {
+      const json& ci = c["pass_at_k_difference_ci"][k];
+      ASSERT_TRUE(ci.is_array() && ci.size() == 2) << k;
+      EXPECT_LE(ci[0].get<double>(), v.get<double>() + 1e-12);
+      EXPECT_GE(ci[1].get<double>(), v.get<double>() - 1e-12);
+    }
+    ASSERT_TRUE(c["verdict"].is_object());
+    ASSERT_TRUE(c["verdict"]["kinds"].is_array());
+    EXPECT_FALSE(c["verdict"]["kinds"].empty());
+    EXPECT_TRUE(c["verdict"]["reasons"].is_array());
+    EXPECT_TRUE(c["verdict"]["text"].is_string());
+    EXPECT_TRUE(c["verdict"]["sentence"].is_string());
   }
+  EXPECT_TRUE(s["findings"].is_string());
+  for (const auto& [label, m] : s["models"].items()) {
+    ASSERT_TRUE(m["cover_at_tau"].is_object()) << label;
+    EXPECT_EQ(m["cover_at_tau"].size(), 5u);  // the default tau
+    EXPECT_EQ(m["cover_at_tau_ci"].size(), 5u);
+  }
+  EXPECT_EQ(s["settings"]["cover_tau"], json({0.1, 0.3, 0.5, 0.7, 0.9}));
   EXPECT_EQ(s["settings"]["bootstrap"], 1000);
   EXPECT_TRUE(s["notes"].is_array());
 }

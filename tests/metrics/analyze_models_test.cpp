@@ -113,3 +113,37 @@ TEST(NaturalOrder, NumbersNumericallyThenText) {
   EXPECT_TRUE(natural_less("a-1", "a-2"));
   EXPECT_FALSE(natural_less("10", "2"));
 }
+
+TEST(AnalyzeModels, CoverAtTauCountsProblemsWhoseAccuracyReachesTau) {
+  // Accuracies 0, 1/10, 3/10, 5/10, 10/10: at tau = 0.3 the problem at exactly
+  // 3/10 counts; at 0.31 it does not.
+  auto m = model("m", {{"1", 10, 0}, {"2", 10, 1}, {"3", 10, 3}, {"4", 10, 5}, {"5", 10, 10}});
+  AnalysisOptions o = options(200);
+  o.cover_taus = {1.0, 0.3, 0.31, 0.1, 0.5};
+  auto a = analyze_models({m}, o);
+  EXPECT_EQ(a.cover_taus, (std::vector<double>{0.1, 0.3, 0.31, 0.5, 1.0}));
+  const auto& cover = a.models[0].cover_at_tau;
+  ASSERT_EQ(cover.size(), 5u);
+  const std::vector<double> expected = {0.8, 0.6, 0.4, 0.4, 0.2};
+  for (size_t j = 0; j < cover.size(); ++j) {
+    EXPECT_DOUBLE_EQ(cover[j].value, expected[j]) << cover[j].tau;
+    EXPECT_LE(cover[j].ci_low, cover[j].value) << cover[j].tau;
+    EXPECT_GE(cover[j].ci_high, cover[j].value) << cover[j].tau;
+  }
+  // A resample of five problems: the interval of cover@1.0 (one problem of
+  // five) must reach 0, and is not the point estimate alone.
+  EXPECT_EQ(cover[4].ci_low, 0.0);
+  EXPECT_GT(cover[4].ci_high, 0.2);
+}
+
+TEST(AnalyzeModels, CoverAtTauOutsideZeroToOneIsRefused) {
+  auto m = model("m", {{"1", 10, 0}});
+  for (double tau : {0.0, -0.1, 1.5}) {
+    AnalysisOptions o = options(0);
+    o.cover_taus = {0.5, tau};
+    EXPECT_THROW(analyze_models({m}, o), rlvr::Error) << tau;
+  }
+  AnalysisOptions none = options(0);
+  none.cover_taus.clear();
+  EXPECT_TRUE(analyze_models({m}, none).models[0].cover_at_tau.empty());
+}

@@ -90,6 +90,21 @@ TEST(AnalysisReport, WritesAllFilesWellFormed) {
   EXPECT_NE(html.find("<li>test/&lt;odd&gt; &amp; &quot;id&quot;</li>"), std::string::npos);
   EXPECT_NE(html.find("3 problems dropped: missing for model rl"), std::string::npos);
   EXPECT_NE(html.find("127 / 128"), std::string::npos);  // per-problem counts: correct / n
+  // The findings box comes first, with the verdict from the paired intervals:
+  // rl's pass@1 is 0.17 above base, its pass@128 0.025 below (band 0.015).
+  size_t findings = html.find("id=\"findings\"");
+  ASSERT_NE(findings, std::string::npos);
+  EXPECT_LT(findings, html.find("<table"));
+  EXPECT_NE(html.find("rl sharpens and narrows: pass@1 0.780 vs 0.610 for base, difference +0.170"),
+            std::string::npos);
+  // The paired differences' table: rl minus base at k = 1, k = 128 and the crossover k = 16.
+  std::string paired = html.substr(html.find("<caption>Paired differences"));
+  EXPECT_NE(paired.find(">+0.170<span class=\"detail\">[+0.155, +0.185]</span>"), std::string::npos);
+  EXPECT_NE(paired.find(">-0.025<span class=\"detail\">[-0.040, -0.010]</span>"), std::string::npos);
+  EXPECT_NE(paired.find("<td>sharpens and narrows</td>"), std::string::npos);
+  // cover@tau: a column per tau, each value with its interval.
+  EXPECT_NE(html.find(">tau = 0.5<"), std::string::npos);
+  EXPECT_NE(html.find(">0.680<span class=\"detail\">[0.640, 0.720]</span>"), std::string::npos);  // base at 0.5
 }
 
 TEST(AnalysisReport, NoMajFigureWithoutAnswersAndNoBandWithoutIntervals) {

@@ -19,6 +19,27 @@ inline std::vector<CurvePoint> curve(double p1, double ceiling, double rate, dou
   return c;
 }
 
+// model minus base at each k, with a paired band of +-width.
+inline std::vector<CurvePoint> difference(const std::vector<CurvePoint>& model, const std::vector<CurvePoint>& base,
+                                          double width) {
+  std::vector<CurvePoint> d;
+  for (size_t j = 0; j < std::min(model.size(), base.size()); ++j) {
+    double v = model[j].value - base[j].value;
+    d.push_back({model[j].k, v, v - width, v + width});
+  }
+  return d;
+}
+
+// cover@tau at tau = .1, .3, .5, .7, .9 from the share at .1 falling by `step`.
+inline std::vector<CoverPoint> cover(double at_01, double step) {
+  std::vector<CoverPoint> c;
+  for (int i = 0; i < 5; ++i) {
+    double v = at_01 - step * i;
+    c.push_back({0.1 + 0.2 * i, v, v - 0.04, v + 0.04});
+  }
+  return c;
+}
+
 inline ModelSummary summary(const std::string& label, int64_t problems, int64_t n_min, int64_t n_max,
                             std::vector<CurvePoint> pass_at_k, int64_t solved) {
   ModelSummary m;
@@ -50,6 +71,11 @@ inline Analysis sample_analysis(const std::string& odd_label = "grpo <v2> & \"kl
   c.crossover_k = 16;
   c.k_max = 128;
   c.delta_se = 0.965 - 0.78;
+  c.pass_at_k_difference = difference(rl.pass_at_k, base.pass_at_k, 0.015);
+  a.bootstrap = 1000;
+  a.cover_taus = {0.1, 0.3, 0.5, 0.7, 0.9};
+  a.models[0].cover_at_tau = cover(0.92, 0.12);
+  a.models[1].cover_at_tau = cover(0.90, 0.05);
   // 455 both, 27 base only, 10 rl only (one with an id that needs escaping), 8 neither.
   for (int i = 0; i < 500; ++i) {
     std::string id = "test/algebra/" + std::to_string(1000 + i) + ".json";

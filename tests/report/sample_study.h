@@ -70,9 +70,12 @@ inline report::TaskStudy sample_task(const std::string& task, double shift, bool
       c.delta_se_ci_high = c.delta_se + 0.05;
     }
     c.coverage = split_coverage(task, 200, s.both, s.base_only, s.model_only);
+    for (const auto& m : a.models)
+      if (m.label == s.model) c.pass_at_k_difference = difference(m.pass_at_k, a.models[0].pass_at_k, 0.02);
     a.comparisons.push_back(c);
   }
   a.baseline = "base";
+  a.bootstrap = 1000;
   a.problems = 200;
   a.ks = {1, 2, 4, 8, 16, 32, 64};
   a.per_problem[task + "/0"]["base"] = {64, 10};

@@ -188,6 +188,22 @@ TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
                 .find("title=\"base stays below distill at every k up to 64\">none<"),
             std::string::npos);
   EXPECT_EQ(count(element(table, "<tr><td>base</td>", "</tr>"), "title=\"the baseline\""), 6);
+  // Paired differences, the table under it: grpo's pass@1 0.520 - 0.300 with
+  // its band of 0.02; at k = 64 the interval holds 0, so grpo only sharpens.
+  // Its crossover at k = 16 carries the difference there.
+  std::string paired = element(section.substr(section.find("<caption>Paired differences")), "<caption", "</table>");
+  ASSERT_FALSE(paired.empty());
+  for (const char* h : {">\xCE\x94 pass@1<", ">\xCE\x94 pass@64<", ">\xCE\x94 at crossover k<", ">Verdict<"})
+    EXPECT_NE(paired.find(h), std::string::npos) << h;
+  EXPECT_EQ(count(paired, "<tr>"), 4);  // header + three compared models
+  std::string grpo_paired = element(paired, "<tr><td>grpo</td>", "</tr>");
+  EXPECT_NE(grpo_paired.find(">+0.220<span class=\"detail\">[+0.200, +0.240]</span>"), std::string::npos)
+      << grpo_paired;
+  EXPECT_NE(grpo_paired.find(">16<"), std::string::npos) << grpo_paired;
+  EXPECT_NE(grpo_paired.find("<td>sharpens</td>"), std::string::npos) << grpo_paired;
+  // distill is above base at k = 64 beyond its band and solves 25 problems base never does.
+  EXPECT_NE(element(paired, "<tr><td>distill</td>", "</tr>").find("<td>sharpens and expands</td>"),
+            std::string::npos);
   // Steps-valid table: countdown's grpo pass@1 0.520 becomes 0.416.
   EXPECT_NE(section.find(">0.416<span class=\"detail\">[0.392, 0.440]</span>"), std::string::npos);
 }

@@ -22,6 +22,15 @@ struct CurvePoint {
   double ci_high = 0.0;
 };
 
+// The share of problems whose per-problem accuracy c/n is at least tau
+// (cover@tau), with its percentile-bootstrap interval.
+struct CoverPoint {
+  double tau = 0.0;
+  double value = 0.0;
+  double ci_low = 0.0;
+  double ci_high = 0.0;
+};
+
 struct ModelSummary {
   std::string label;
   int64_t problems = 0;            // problems this model has samples for
@@ -35,6 +44,7 @@ struct ModelSummary {
   std::vector<CurvePoint> maj_at_k;  // empty when no extracted answers were given
   int64_t solved = 0;                // problems with at least one correct sample
   std::array<int64_t, 10> accuracy_histogram{};  // per-problem c/n in [0,.1),...,[.9,1]
+  std::vector<CoverPoint> cover_at_tau;          // one point per asked tau, ascending
 };
 
 // Problem ids in each cell of the solved/unsolved table of two models.
@@ -50,6 +60,10 @@ struct Comparison {
   double delta_se_ci_low = 0.0, delta_se_ci_high = 0.0;  // paired bootstrap
   int64_t k_max = 0;
   Coverage coverage;
+  // Model pass@k minus baseline pass@k at every evaluated k (CurvePoint::value
+  // is the difference), with intervals from the paired bootstrap: each
+  // replicate resamples the problems once for both models.
+  std::vector<CurvePoint> pass_at_k_difference;
 };
 
 // Per-problem sample counts of one model (after merging shards).
@@ -73,6 +87,7 @@ struct Analysis {
   uint64_t seed = 0;
   double ci_level = 0.95;
   int64_t maj_draws = 0;          // Monte Carlo orders per problem for maj@k
+  std::vector<double> cover_taus; // the tau of cover@tau, ascending
   // model label -> ids of problems other models have and it lacks (dropped).
   std::map<std::string, std::vector<std::string>> missing_problems;
   // Provenance: the program that computed it ("rlvr 0.1.0 (commit)", set by

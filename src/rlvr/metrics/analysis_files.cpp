@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rlvr/metrics/analyze.h"
+#include "rlvr/metrics/findings.h"
 #include "rlvr/util/files.h"
 
 namespace rlvr::metrics {
@@ -28,7 +29,30 @@ ordered_json curve_intervals(const std::vector<CurvePoint>& curve) {
   return out;
 }
 
+// A tau as a key or CSV field: the shortest text that reads back as it.
+std::string tau_text(double tau) { return fmt::format("{}", tau); }
+
+ordered_json cover_values(const std::vector<CoverPoint>& cover) {
+  ordered_json out = ordered_json::object();
+  for (const auto& p : cover) out[tau_text(p.tau)] = p.value;
+  return out;
+}
+
+ordered_json cover_intervals(const std::vector<CoverPoint>& cover) {
+  ordered_json out = ordered_json::object();
+  for (const auto& p : cover) out[tau_text(p.tau)] = {p.ci_low, p.ci_high};
+  return out;
+}
+
+ordered_json verdict_json(const ModelFinding& f) {
+  ordered_json kinds = ordered_json::array(), reasons = ordered_json::array();
+  for (VerdictKind kind : f.kinds) kinds.push_back(verdict_kind_id(kind));
+  for (VerdictReason reason : f.reasons) reasons.push_back(verdict_reason_id(reason));
+  return {{"kinds", kinds}, {"reasons", reasons}, {"text", f.verdict}, {"sentence", f.sentence}};
+}
+
 std::string summary_json(const Analysis& a) {
+  const std::vector<ModelFinding> findings = describe_models(a);
   ordered_json root;
   ordered_json models = ordered_json::object();
   for (const auto& m : a.models) {
@@ -42,6 +66,10 @@ std::string summary_json(const Analysis& a) {
     j["pass_at_k_ci"] = curve_intervals(m.pass_at_k);
     j["solved"] = m.solved;
     j["accuracy_histogram"] = m.accuracy_histogram;
+    if (!m.cover_at_tau.empty()) {
+      j["cover_at_tau"] = cover_values(m.cover_at_tau);
+      j["cover_at_tau_ci"] = cover_intervals(m.cover_at_tau);
+    }
     if (!m.maj_at_k.empty()) {
       j["maj_at_k"] = curve_values(m.maj_at_k);
       j["maj_at_k_ci"] = curve_intervals(m.maj_at_k);
@@ -68,13 +96,19 @@ std::string summary_json(const Analysis& a) {
                          {"baseline_only", c.coverage.baseline_only},
                          {"model_only", c.coverage.model_only},
                          {"neither", c.coverage.neither}};
+    j["pass_at_k_difference"] = curve_values(c.pass_at_k_difference);
+    j["pass_at_k_difference_ci"] = curve_intervals(c.pass_at_k_difference);
+    auto finding = std::find_if(findings.begin(), findings.end(),
+                                [&](const ModelFinding& f) { return f.model == c.model && f.baseline == c.baseline; });
+    j["verdict"] = finding == findings.end() ? ordered_json(nullptr) : verdict_json(*finding);
     comparisons.push_back(std::move(j));
   }
   root["comparisons"] = std::move(comparisons);
+  root["findings"] = findings_summary(findings);
   root["settings"] = {{"baseline", a.baseline},    {"k", a.ks},
                       {"bootstrap", a.bootstrap},  {"seed", a.seed},
                       {"ci_level", a.ci_level},    {"maj_draws", a.maj_draws},
-                      {"problems", a.problems}};
+                      {"cover_tau", a.cover_taus}, {"problems", a.problems}};
   root["run"] = {{"program", a.program},
                  {"read_seconds", a.read_seconds},
                  {"analysis_seconds", a.analysis_seconds}};
@@ -98,6 +132,15 @@ std::string curve_csv(const Analysis& a, bool maj) {
   for (const auto& m : a.models)
     for (const auto& p : maj ? m.maj_at_k : m.pass_at_k)
       out += fmt::format("{},{},{},{},{}\n", csv(m.label), p.k, number(p.value), number(p.ci_low), number(p.ci_high));
+  return out;
+}
+
+std::string cover_csv(const Analysis& a) {
+  std::string out = "label,tau,value,ci_low,ci_high\n";
+  for (const auto& m : a.models)
+    for (const auto& p : m.cover_at_tau)
+      out += fmt::format("{},{},{},{},{}\n", csv(m.label), tau_text(p.tau), number(p.value), number(p.ci_low),
+                         number(p.ci_high));
   return out;
 }
 
@@ -144,6 +187,9 @@ std::vector<std::pair<std::string, std::string>> render_analysis_files(const Ana
   bool any_maj = std::any_of(analysis.models.begin(), analysis.models.end(),
                              [](const auto& m) { return !m.maj_at_k.empty(); });
   if (any_maj) files.emplace_back("maj_at_k.csv", curve_csv(analysis, true));
+  bool any_cover = std::any_of(analysis.models.begin(), analysis.models.end(),
+                               [](const auto& m) { return !m.cover_at_tau.empty(); });
+  if (any_cover) files.emplace_back("cover_at_tau.csv", cover_csv(analysis));
   return files;
 }
 
@@ -153,6 +199,7 @@ void write_analysis_files(const std::vector<std::pair<std::string, std::string>>
 }
 
 std::string format_analysis_table(const Analysis& a) {
+  const std::vector<ModelFinding> findings = describe_models(a);
   std::string out;
   const int64_t k_max = a.ks.empty() ? 0 : a.ks.back();
   size_t label_width = 5;
@@ -178,6 +225,12 @@ std::string format_analysis_table(const Analysis& a) {
     out += fmt::format("    coverage     both {}, baseline only {}, model only {}, neither {}\n",
                        c.coverage.both.size(), c.coverage.baseline_only.size(), c.coverage.model_only.size(),
                        c.coverage.neither.size());
+    for (const auto& d : c.pass_at_k_difference)
+      if (d.k == 1 || d.k == c.k_max)
+        out += fmt::format("    {:<12} {:+.3f} [{:+.3f}, {:+.3f}]  (model - baseline, paired)\n",
+                           fmt::format("d pass@{}", d.k), d.value, d.ci_low, d.ci_high);
+    for (const auto& f : findings)
+      if (f.model == c.model && f.baseline == c.baseline) out += fmt::format("    verdict      {}\n", f.verdict);
   }
   for (const auto& note : a.notes) out += fmt::format("\n  note: {}", note);
   if (!a.notes.empty()) out += "\n";

@@ -38,11 +38,14 @@ struct ModelColumns {
 };
 
 // Per-problem values of every curve, side by side: for each model its
-// pass@k columns, then its maj@k columns when it has answers; then the
-// curves' point estimates (means over problems) and bootstrap replicate means.
+// pass@k columns, then its maj@k columns when it has answers, then its
+// cover@tau columns (0 or 1: c/n reaches tau); then the curves' point
+// estimates (means over problems) and bootstrap replicate means.
 struct CurveTable {
-  int64_t problems = 0, width = 0, total_columns = 0;
+  int64_t problems = 0, width = 0, cover_width = 0, total_columns = 0;
   std::vector<int64_t> pass_offset, maj_offset;  // per model; maj_offset -1: none
+  std::vector<int64_t> cover_offset;             // per model
+  std::vector<int64_t> blocks;                   // widths of the curves, in column order
   std::vector<double> values;                    // [problems, total_columns]
   std::vector<double> estimate;                  // [total_columns]
   std::vector<double> means;                     // [bootstrap, total_columns]
@@ -82,6 +85,8 @@ size_t check_request(const std::vector<ModelInput>& models, const AnalysisOption
   if (options.bootstrap < 0) throw Error("--bootstrap must be 0 or more");
   if (options.maj_draws < 1) throw Error("the number of maj@k draws must be at least 1");
   if (!(options.ci_level > 0.0 && options.ci_level < 1.0)) throw Error("the interval level must lie in (0, 1)");
+  for (double tau : options.cover_taus)
+    if (!(tau > 0.0 && tau <= 1.0)) throw Error(fmt::format("cover@tau: tau = {} is not in (0, 1]", tau));
   return static_cast<size_t>(base_it - models.begin());
 }
 
@@ -161,15 +166,20 @@ CurveTable curve_table(const std::vector<ModelInput>& models, const std::vector<
   t.problems = static_cast<int64_t>(shared.size());
   t.width = static_cast<int64_t>(ks.size());
   const int64_t problems = t.problems, width = t.width;
+  t.cover_width = static_cast<int64_t>(options.cover_taus.size());
   t.pass_offset.resize(models.size());
   t.maj_offset.assign(models.size(), -1);
+  t.cover_offset.resize(models.size());
+  auto add_block = [&](int64_t block_width) {
+    const int64_t offset = t.total_columns;
+    t.total_columns += block_width;
+    if (block_width > 0) t.blocks.push_back(block_width);
+    return offset;
+  };
   for (size_t m = 0; m < models.size(); ++m) {
-    t.pass_offset[m] = t.total_columns;
-    t.total_columns += width;
-    if (columns[m].has_answers) {
-      t.maj_offset[m] = t.total_columns;
-      t.total_columns += width;
-    }
+    t.pass_offset[m] = add_block(width);
+    if (columns[m].has_answers) t.maj_offset[m] = add_block(width);
+    t.cover_offset[m] = add_block(t.cover_width);
   }
   const int64_t total_columns = t.total_columns;
   t.values.resize(static_cast<size_t>(problems * total_columns));
@@ -177,6 +187,10 @@ CurveTable curve_table(const std::vector<ModelInput>& models, const std::vector<
     std::vector<double> pass = pass_at_k_matrix(columns[m].n, columns[m].correct, ks, options.threads);
     for (int64_t p = 0; p < problems; ++p)
       std::copy_n(pass.begin() + p * width, width, t.values.begin() + p * total_columns + t.pass_offset[m]);
+    for (int64_t p = 0; p < problems; ++p)
+      for (int64_t j = 0; j < t.cover_width; ++j)
+        t.values[p * total_columns + t.cover_offset[m] + j] =
+            accuracy_at_least(columns[m].n[p], columns[m].correct[p], options.cover_taus[j]) ? 1.0 : 0.0;
     if (t.maj_offset[m] < 0) continue;
     const uint64_t label_hash = stable_hash(models[m].label);
     Progress progress(fmt::format("maj@k of {}", models[m].label), problems, "problems");
@@ -195,9 +209,8 @@ CurveTable curve_table(const std::vector<ModelInput>& models, const std::vector<
   for (int64_t p = 0; p < problems; ++p)
     for (int64_t j = 0; j < total_columns; ++j) t.estimate[j] += t.values[p * total_columns + j];
   for (auto& e : t.estimate) e /= static_cast<double>(problems);
-  std::vector<int64_t> blocks(static_cast<size_t>(total_columns / width), width);  // one per curve
-  t.means =
-      bootstrap_means(t.values, problems, total_columns, options.bootstrap, options.seed, options.threads, blocks);
+  t.means = bootstrap_means(t.values, problems, total_columns, options.bootstrap, options.seed, options.threads,
+                            t.blocks);
   return t;
 }
 
@@ -232,11 +245,31 @@ ModelSummary summarise_model(const ModelInput& model, const ModelColumns& col, c
   if (t.maj_offset[m] >= 0) summary.maj_at_k = curve_points(t, t.maj_offset[m], ks, options);
   summary.solved = std::count_if(col.correct.begin(), col.correct.end(), [](int64_t c) { return c > 0; });
   summary.accuracy_histogram = accuracy_histogram(col.n, col.correct);
+  for (int64_t j = 0; j < t.cover_width; ++j) {
+    const int64_t column = t.cover_offset[m] + j;
+    const double e = t.estimate[column];
+    CoverPoint point{.tau = options.cover_taus[j], .value = e, .ci_low = e, .ci_high = e};
+    if (options.bootstrap > 0) {
+      Interval ci = percentile_interval(t.means, t.total_columns, column, options.ci_level);
+      point.ci_low = ci.low;
+      point.ci_high = ci.high;
+    }
+    summary.cover_at_tau.push_back(point);
+  }
   return summary;
 }
 
-// Model m against the baseline b: crossover, Delta_SE with its paired
-// bootstrap interval, coverage.
+// The central `level` interval of one statistic given per replicate.
+Interval replicate_interval(std::vector<double> values, double level) {
+  const double tail = (1.0 - level) / 2.0;
+  Interval interval;
+  interval.low = quantile(values, tail);
+  interval.high = quantile(values, 1.0 - tail);
+  return interval;
+}
+
+// Model m against the baseline b: crossover, Delta_SE and the pass@k
+// differences with their paired bootstrap intervals, coverage.
 Comparison compare_models(const std::vector<ModelInput>& models, size_t b, size_t m,
                           const std::vector<std::string>& shared, const std::vector<ModelColumns>& columns,
                           const CurveTable& t, const std::vector<int64_t>& ks, const AnalysisOptions& options) {
@@ -258,9 +291,26 @@ Comparison compare_models(const std::vector<ModelInput>& models, size_t b, size_
     for (int64_t r = 0; r < options.bootstrap; ++r)
       gaps.push_back(t.means[r * t.total_columns + t.pass_offset[b] + width - 1] -
                      t.means[r * t.total_columns + t.pass_offset[m]]);
-    double tail = (1.0 - options.ci_level) / 2.0;
-    c.delta_se_ci_low = quantile(gaps, tail);
-    c.delta_se_ci_high = quantile(gaps, 1.0 - tail);
+    Interval ci = replicate_interval(std::move(gaps), options.ci_level);
+    c.delta_se_ci_low = ci.low;
+    c.delta_se_ci_high = ci.high;
+  }
+  // Both means of a replicate come from the same resample of problems, so
+  // their difference is the paired bootstrap's replicate of the difference.
+  for (int64_t j = 0; j < width; ++j) {
+    const double d = model_curve[j] - base_curve[j];
+    CurvePoint point{.k = ks[j], .value = d, .ci_low = d, .ci_high = d};
+    if (options.bootstrap > 0) {
+      std::vector<double> differences;
+      differences.reserve(static_cast<size_t>(options.bootstrap));
+      for (int64_t r = 0; r < options.bootstrap; ++r)
+        differences.push_back(t.means[r * t.total_columns + t.pass_offset[m] + j] -
+                              t.means[r * t.total_columns + t.pass_offset[b] + j]);
+      Interval ci = replicate_interval(std::move(differences), options.ci_level);
+      point.ci_low = ci.low;
+      point.ci_high = ci.high;
+    }
+    c.pass_at_k_difference.push_back(point);
   }
   c.coverage = coverage(shared, columns[b].correct, columns[m].correct);
   return c;
@@ -268,14 +318,18 @@ Comparison compare_models(const std::vector<ModelInput>& models, size_t b, size_
 
 }  // namespace
 
-Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOptions& options) {
-  const size_t base = check_request(models, options);
+Analysis analyze_models(const std::vector<ModelInput>& models, const AnalysisOptions& asked) {
+  const size_t base = check_request(models, asked);
+  AnalysisOptions options = asked;  // cover@tau in ascending tau, each once
+  std::sort(options.cover_taus.begin(), options.cover_taus.end());
+  options.cover_taus.erase(std::unique(options.cover_taus.begin(), options.cover_taus.end()), options.cover_taus.end());
   Analysis analysis;
   analysis.baseline = models[base].label;
   analysis.bootstrap = options.bootstrap;
   analysis.seed = options.seed;
   analysis.ci_level = options.ci_level;
   analysis.maj_draws = options.maj_draws;
+  analysis.cover_taus = options.cover_taus;
 
   const std::vector<std::string> shared = shared_problems(models, analysis);
   analysis.problems = static_cast<int64_t>(shared.size());

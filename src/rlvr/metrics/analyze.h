@@ -1,6 +1,7 @@
 // The analysis behind `rlvr analyze`: sample counts of several models in,
-// an Analysis out (pass@k and maj@k curves with bootstrap intervals,
-// crossover k, Delta_SE, coverage, accuracy histograms). Everything is
+// an Analysis out (pass@k and maj@k curves and cover@tau with bootstrap
+// intervals, paired differences against the baseline, crossover k, Delta_SE,
+// coverage, accuracy histograms). Everything is
 // computed on the problems all models share; the rest are named in notes.
 #pragma once
 
@@ -31,6 +32,8 @@ struct AnalysisOptions {
   int maj_draws = 32;            // random orders per problem for maj@k
   int threads = 0;               // 0: all cores; results do not depend on it
   AnswerKey answer_key = exact_answer_key;  // how maj@k groups answers
+  // cover@tau is computed at each tau, every one in (0, 1]; empty: none.
+  std::vector<double> cover_taus = {0.1, 0.3, 0.5, 0.7, 0.9};
 };
 
 // Throws rlvr::Error when the request cannot be met (unknown baseline, no

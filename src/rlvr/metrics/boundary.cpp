@@ -29,6 +29,10 @@ Coverage coverage(std::span<const std::string> ids, std::span<const int64_t> bas
   return out;
 }
 
+bool accuracy_at_least(int64_t n, int64_t correct, double tau) {
+  return n > 0 && static_cast<double>(correct) / static_cast<double>(n) >= tau;
+}
+
 std::array<int64_t, 10> accuracy_histogram(std::span<const int64_t> n, std::span<const int64_t> correct) {
   std::array<int64_t, 10> bins{};
   for (size_t p = 0; p < n.size(); ++p) ++bins[static_cast<size_t>(std::min<int64_t>(9, 10 * correct[p] / n[p]))];

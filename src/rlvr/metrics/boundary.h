@@ -26,6 +26,10 @@ double delta_se(double baseline_pass_at_k_max, double model_pass_at_1);
 Coverage coverage(std::span<const std::string> ids, std::span<const int64_t> baseline_correct,
                   std::span<const int64_t> model_correct);
 
+// Whether a problem's accuracy c/n is at least tau (what cover@tau counts).
+// c/n is rounded once, like the decimal tau, so c/n equal to tau counts.
+bool accuracy_at_least(int64_t n, int64_t correct, double tau);
+
 // Per-problem accuracy c/n in ten bins [0,.1), ..., [.8,.9), [.9,1].
 std::array<int64_t, 10> accuracy_histogram(std::span<const int64_t> n, std::span<const int64_t> correct);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "rlvr/metrics/findings.h"
 #include "rlvr/report/text.h"
 
 namespace rlvr::report {
@@ -45,6 +46,80 @@ Cell curve_cell(const CurvePoint* p) {
   if (!p) return text_cell("n/a");
   if (point_has_ci(*p)) return ci_cell(p->value, p->ci_low, p->ci_high, 3);
   return number_cell(p->value, 3);
+}
+
+namespace {
+std::string signed_fixed(double value, int digits) {
+  std::string text = format_fixed(value, digits);
+  return std::isfinite(value) && value >= 0 ? "+" + text : text;
+}
+}  // namespace
+
+Cell difference_cell(const CurvePoint* d) {
+  if (!d) return text_cell("n/a");
+  Cell c(signed_fixed(d->value, 3), true, "model minus baseline, with the paired bootstrap interval");
+  c.detail = '[';  // built piecewise, as in stacked_ci_cell
+  c.detail += signed_fixed(d->ci_low, 3);
+  c.detail += ", ";
+  c.detail += signed_fixed(d->ci_high, 3);
+  c.detail += ']';
+  return c;
+}
+
+Table paired_differences_table(const Analysis& a) {
+  const std::vector<metrics::ModelFinding> findings = metrics::describe_models(a);
+  auto k_max = common_k_max(a, false);
+  const std::string at_k_max = k_max ? "pass@" + std::to_string(*k_max) : "pass@k_max";
+  Table t;
+  t.compact = true;
+  t.caption = "Paired differences: model minus baseline, problems resampled jointly";
+  t.header = {"Model", "Baseline", "\xCE\x94 pass@1", "\xCE\x94 " + at_k_max, "Crossover k",
+              "\xCE\x94 at crossover k", "Verdict"};
+  t.header_tooltips = {"", "", "the model's pass@1 minus the baseline's, with its paired bootstrap interval",
+                       "the model's pass@k at the largest k minus the baseline's, with its paired bootstrap interval",
+                       "first k from which the baseline's pass@k stays at or above the model's",
+                       "the difference at the crossover k, with its paired bootstrap interval",
+                       "what the paired intervals support"};
+  for (const auto& f : findings) {
+    Cell crossing = f.difference_at_crossover ? int_cell(f.difference_at_crossover->k)
+                                              : Cell{"none", true, "the baseline stays below the model at every k"};
+    Cell at_crossing = f.difference_at_crossover ? difference_cell(&*f.difference_at_crossover)
+                                                 : Cell{"\xE2\x80\x94", true, "no crossover"};
+    t.rows.push_back({text_cell(f.model), text_cell(f.baseline), difference_cell(&f.difference_at_1),
+                      difference_cell(&f.difference_at_k_max), crossing, at_crossing, text_cell(f.verdict)});
+  }
+  return t;
+}
+
+Table cover_table(const Analysis& a) {
+  Table t;
+  t.compact = true;
+  t.caption = "cover@tau: the share of problems whose accuracy c/n is at least tau";
+  t.header = {"Model"};
+  t.header_tooltips = {""};
+  std::vector<double> taus;
+  for (const auto& m : a.models)
+    for (const auto& p : m.cover_at_tau)
+      if (std::find(taus.begin(), taus.end(), p.tau) == taus.end()) taus.push_back(p.tau);
+  std::sort(taus.begin(), taus.end());
+  for (double tau : taus) {
+    t.header.push_back("tau = " + format_number(tau));
+    t.header_tooltips.push_back("share of problems solved by at least " + format_number(100 * tau) +
+                                "% of their samples, with its bootstrap interval");
+  }
+  for (const auto& m : a.models) {
+    if (m.cover_at_tau.empty()) continue;
+    std::vector<Cell> row{text_cell(m.label)};
+    for (double tau : taus) {
+      auto p = std::find_if(m.cover_at_tau.begin(), m.cover_at_tau.end(),
+                            [&](const CoverPoint& c) { return c.tau == tau; });
+      if (p == m.cover_at_tau.end()) row.push_back(text_cell("n/a"));
+      else if (p->ci_low < p->ci_high || a.bootstrap > 0) row.push_back(stacked_ci_cell(p->value, p->ci_low, p->ci_high, 3));
+      else row.push_back(number_cell(p->value, 3));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
 }
 
 std::optional<int64_t> common_k_max(const Analysis& a, bool maj) {

@@ -30,6 +30,19 @@ const ModelSummary* find_model(const Analysis& a, const std::string& label);
 // "0.612 [0.580, 0.641]", "0.612" without an interval, "n/a" without a point.
 Cell curve_cell(const CurvePoint* p);
 
+// A paired difference (model minus baseline) with a sign, "+0.130", and its
+// interval as a second line; "n/a" without a point.
+Cell difference_cell(const CurvePoint* d);
+
+// Per comparison that has paired differences: model minus baseline at k = 1,
+// at k_max and at the crossover k, each with its interval, and the verdict
+// (metrics/findings.h). No rows when no comparison has them.
+Table paired_differences_table(const Analysis& a);
+
+// cover@tau of every model: a row per model, a column per tau, each value
+// with its interval. Empty (no rows) when no model has cover@tau.
+Table cover_table(const Analysis& a);
+
 // The k_max shared by all models' pass@k (or maj@k) curves; nullopt when they differ.
 std::optional<int64_t> common_k_max(const Analysis& a, bool maj);
 

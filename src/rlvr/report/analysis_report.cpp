@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rlvr/metrics/findings.h"
 #include "rlvr/report/analysis_figures.h"
 #include "rlvr/report/bar_chart.h"
 #include "rlvr/report/html_page.h"
@@ -134,6 +135,18 @@ std::vector<std::pair<std::string, std::string>> measure_definitions(bool maj) {
       {"Coverage", "Per problem, whether each model solved it at least once in its n samples: both, only "
                    "the baseline, only the model, or neither; a model-only problem is one the model has "
                    "pushed past the baseline's boundary."},
+      {"Paired difference", "Model minus baseline pass@k at one k. Its interval comes from the same bootstrap "
+                            "as the curves, each replicate resampling the problems once for both models, so it "
+                            "is narrower than the two curves' intervals suggest when the models succeed on the "
+                            "same problems. A difference is significant when its interval excludes 0."},
+      {"Verdict", "From the paired differences: sharpens (pass@1 significantly up), falls at pass@1 "
+                  "(significantly down), narrows (pass@k_max significantly down), expands (pass@k_max "
+                  "significantly up and problems only the model solves), or no significant difference. A "
+                  "baseline at its ceiling (pass@k_max interval from 0.99, or every problem solved) is named, "
+                  "since it leaves no room to measure expansion."},
+      {"cover@tau", "The share of problems whose accuracy c/n is at least tau. Unlike pass@k at large k it "
+                    "does not credit a problem solved once by luck: cover@0.5 counts the problems a model solves "
+                    "in at least half of its samples."},
       {"Solved", "Problems with at least one correct sample, i.e. pass@n for the model's own n."},
       {"Accuracy histogram", "How per-problem accuracy c/n is spread: sharpening moves mass from the middle "
                              "bins to 1, widening moves problems out of the 0 bin."}};
@@ -167,9 +180,26 @@ void write_analysis_report(const Analysis& analysis, const std::filesystem::path
   HtmlPage page("Reasoning boundary analysis", subtitle);
 
   page.section("Summary", "summary");
-  for (const auto& c : analysis.comparisons) page.paragraph(comparison_sentence(analysis, c));
+  const std::vector<metrics::ModelFinding> findings = metrics::describe_models(analysis);
+  if (!findings.empty()) {
+    page.highlight("Findings.", metrics::findings_summary(findings), "findings");
+    std::vector<std::string> sentences;
+    for (const auto& f : findings) sentences.push_back(f.sentence);
+    page.bullet_list(sentences);
+  }
+  // A comparison without paired differences (an analysis built elsewhere)
+  // still gets its numbers in words, without a verdict.
+  for (const auto& c : analysis.comparisons) {
+    bool described = std::any_of(findings.begin(), findings.end(), [&](const metrics::ModelFinding& f) {
+      return f.model == c.model && f.baseline == c.baseline;
+    });
+    if (!described) page.paragraph(comparison_sentence(analysis, c));
+  }
   page.table(models_table(analysis));
   if (!analysis.comparisons.empty()) page.table(comparisons_table(analysis));
+  if (const Table paired = paired_differences_table(analysis); !paired.rows.empty()) page.table(paired);
+  const Table cover = cover_table(analysis);
+  if (!cover.rows.empty()) page.table(cover);
 
   page.section("What the measures mean", "measures");
   page.definitions(measure_definitions(maj));

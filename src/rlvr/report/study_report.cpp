@@ -225,6 +225,16 @@ std::vector<std::pair<std::string, std::string>> measure_definitions() {
                       "beyond it, the other model's gain at small k is gone."},
       {"\xCE\x94SE", "Sampling efficiency gap: base pass@k_max minus the model's pass@1; how far one sample of "
                      "the model is from what the base model reaches with many (lower is better)."},
+      {"Paired difference", "The model's pass@k minus the base model's at one k, with an interval from the same "
+                            "bootstrap as the curves: each replicate resamples the problems once for both "
+                            "models. Significant when the interval excludes 0."},
+      {"Verdict", "From the paired differences: sharpens (pass@1 significantly up), falls at pass@1 "
+                  "(significantly down), narrows (pass@k_max significantly down), expands (pass@k_max "
+                  "significantly up and problems only the model solves), or no significant difference. A base "
+                  "model at its ceiling (pass@k_max interval from 0.99, or every problem solved) is named: it "
+                  "leaves no room to measure expansion."},
+      {"cover@tau", "The share of problems whose accuracy c/n is at least tau: unlike pass@k at large k, it does "
+                    "not credit a problem solved once by luck."},
       {"Coverage", "Per problem, whether each model solved it at least once in its n samples: a model-only "
                    "problem lies beyond the base model's boundary, a base-only problem was lost."},
       {"Accuracy histogram", "How per-problem accuracy c/n is spread: sharpening moves problems from the "
@@ -332,6 +342,7 @@ class StudyPageBuilder {
 
     page.subheading("Headline numbers: every model against " + base, p + "-headline");
     page.table(headline_table(a));
+    if (const Table paired = paired_differences_table(a); !paired.rows.empty()) page.table(paired);
 
     page.subheading("pass@k", p + "-pass-at-k");
     figure(page, p, "pass_at_k", render_line_chart(curve_chart(a, false), palette_),
@@ -370,6 +381,7 @@ class StudyPageBuilder {
     figure(page, p, "accuracy_histogram", render_bar_chart(accuracy_histogram_chart(a), palette_),
            "Number of problems in each bin of per-problem accuracy c/n, one bar per model. The leftmost bin "
            "holds problems a model (almost) never solves; the rightmost, problems it (almost) always solves.");
+    if (Table cover = cover_table(a); !cover.rows.empty()) page.table(cover);
 
     page.subheading("Perplexity", p + "-perplexity");
     if (t.perplexity.empty()) {

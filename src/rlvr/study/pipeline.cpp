@@ -382,7 +382,7 @@ std::vector<report::TrainingCurve> training_curves(const std::vector<TrainedMode
 json task_section(const report::TaskStudy& study, const std::vector<TrainedModel>& models) {
   json verdicts = json::object();
   for (const metrics::ModelFinding& f : metrics::describe_models(study.analysis))
-    verdicts[f.model] = metrics::verdict_name(f.verdict);
+    verdicts[f.model] = f.verdict;
   json ppl_medians = json::object();
   for (const report::PerplexityGroup& group : study.perplexity) {
     std::vector<double> sorted = group.values;
@@ -447,7 +447,7 @@ std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
     for (const Comparison& c : a.comparisons) by_model[c.model] = &c;
     std::map<std::string, std::string> verdicts;
     for (const metrics::ModelFinding& f : metrics::describe_models(a))
-      verdicts[f.model] = metrics::verdict_name(f.verdict);
+      verdicts[f.model] = f.verdict;
     for (const ModelSummary& m : a.models) {
       double p1 = m.pass_at_k.empty() ? 0 : m.pass_at_k.front().value;
       double pk = m.pass_at_k.empty() ? 0 : m.pass_at_k.back().value;
