@@ -79,14 +79,7 @@ def _golds(ground_truth: Any, where: str) -> List[str]:
     raise TypeError(f"{where} must be a str, an int or a non-empty list of them, not {type(ground_truth).__name__}")
 
 
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{where} must be str, not {type(value).__name__}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        value = value.encode("utf-8", "replace").decode("utf-8")
-    return value
+_text = _code._text  # a str with anything UTF-8 cannot carry replaced
 
 
 def _best_verdicts(answers: List[str], ground_truths: Sequence[Any], what: str, threads: int,
