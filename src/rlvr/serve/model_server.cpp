@@ -173,15 +173,21 @@ struct ModelServer::Impl {
       completion_tokens += static_cast<int64_t>(c.tokens.size());
       choices.push_back(std::move(choice));
     }
-    return {{"id", fmt::format("cmpl-{}", std::random_device{}())},
-            {"object", "text_completion"},
+    return response(ids.size(), "cmpl", "text_completion", std::move(choices), completion_tokens);
+  }
+
+  // The envelope both endpoints share: id, object, time, model, choices, usage.
+  json response(size_t prompt_tokens, const char* id_prefix, const char* object, json choices,
+                int64_t completion_tokens) const {
+    return {{"id", fmt::format("{}-{}", id_prefix, std::random_device{}())},
+            {"object", object},
             {"created", created},
             {"model", name},
-            {"choices", choices},
+            {"choices", std::move(choices)},
             {"usage",
-             {{"prompt_tokens", ids.size()},
+             {{"prompt_tokens", prompt_tokens},
               {"completion_tokens", completion_tokens},
-              {"total_tokens", static_cast<int64_t>(ids.size()) + completion_tokens}}}};
+              {"total_tokens", static_cast<int64_t>(prompt_tokens) + completion_tokens}}}};
   }
 
   json chat(const json& body) {
@@ -218,15 +224,7 @@ struct ModelServer::Impl {
       completion_tokens += static_cast<int64_t>(c.tokens.size());
       choices.push_back(std::move(choice));
     }
-    return {{"id", fmt::format("chatcmpl-{}", std::random_device{}())},
-            {"object", "chat.completion"},
-            {"created", created},
-            {"model", name},
-            {"choices", choices},
-            {"usage",
-             {{"prompt_tokens", ids.size()},
-              {"completion_tokens", completion_tokens},
-              {"total_tokens", static_cast<int64_t>(ids.size()) + completion_tokens}}}};
+    return response(ids.size(), "chatcmpl", "chat.completion", std::move(choices), completion_tokens);
   }
 
   void route(const char* path, json (Impl::*handler)(const json&)) {
