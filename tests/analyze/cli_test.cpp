@@ -7,19 +7,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/rlvr_cli.h"
 #include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path binary() { return fs::path(RLVR_BINARY_DIR) / "rlvr"; }
-
-int run(const std::string& args, const fs::path& log) {
-  std::string command = fmt::format("\"{}\" {} > \"{}\" 2>&1", binary().string(), args, log.string());
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 std::string samples(int problems, int n, int shift) {
   std::string text;
@@ -33,12 +26,12 @@ std::string samples(int problems, int n, int shift) {
 }  // namespace
 
 TEST(Cli, AnalyzeWritesEveryFile) {
-  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
   TempDir dir;
   auto base = dir.write("base.jsonl", samples(20, 16, 1));
   auto rl = dir.write("rl.jsonl", samples(20, 16, 2));
   auto out = dir.path() / "out";
-  int code = run(fmt::format("analyze --model base={} --model rl={} --bootstrap 100 --seed 1 --out {}", base.string(),
+  int code = run_rlvr(fmt::format("analyze --model base={} --model rl={} --bootstrap 100 --seed 1 --out {}", base.string(),
                              rl.string(), out.string()),
                  dir.path() / "log.txt");
   ASSERT_EQ(code, 0) << rlvr::read_file(dir.path() / "log.txt");
@@ -56,29 +49,29 @@ TEST(Cli, AnalyzeWritesEveryFile) {
 }
 
 TEST(Cli, BadInputFailsAndWritesNothing) {
-  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
   TempDir dir;
   auto good = dir.write("good.jsonl", samples(5, 4, 1));
   auto bad = dir.write("bad.jsonl", samples(5, 4, 1) + "{\"problem_id\": 3, \"correct\": 2}\n");
   auto out = dir.path() / "out";
   auto log = dir.path() / "log.txt";
-  EXPECT_EQ(run(fmt::format("analyze --model a={} --model b={} --out {}", good.string(), bad.string(), out.string()), log), 1);
+  EXPECT_EQ(run_rlvr(fmt::format("analyze --model a={} --model b={} --out {}", good.string(), bad.string(), out.string()), log), 1);
   std::string message = rlvr::read_file(log);
   EXPECT_NE(message.find(bad.string() + ":21: field 'correct'"), std::string::npos) << message;
   EXPECT_FALSE(fs::exists(out));
   // k larger than n is refused, naming the problem.
-  EXPECT_EQ(run(fmt::format("analyze --model a={} --k 1,8 --out {}", good.string(), out.string()), log), 1);
+  EXPECT_EQ(run_rlvr(fmt::format("analyze --model a={} --k 1,8 --out {}", good.string(), out.string()), log), 1);
   EXPECT_NE(rlvr::read_file(log).find("k = 8 is larger than n = 4"), std::string::npos) << rlvr::read_file(log);
   EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(Cli, CoverTauIsChosenCheckedOrTurnedOff) {
-  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
   TempDir dir;
   auto base = dir.write("base.jsonl", samples(10, 8, 1));
   auto out = dir.path() / "out";
   auto log = dir.path() / "log.txt";
-  ASSERT_EQ(run(fmt::format("analyze --model base={} --cover-tau 0.5,0.25 --bootstrap 0 --out {}", base.string(),
+  ASSERT_EQ(run_rlvr(fmt::format("analyze --model base={} --cover-tau 0.5,0.25 --bootstrap 0 --out {}", base.string(),
                             out.string()),
                 log),
             0)
@@ -87,7 +80,7 @@ TEST(Cli, CoverTauIsChosenCheckedOrTurnedOff) {
   EXPECT_EQ(summary["settings"]["cover_tau"], nlohmann::json({0.25, 0.5}));
   EXPECT_EQ(summary["models"]["base"]["cover_at_tau"].size(), 2u);
 
-  EXPECT_EQ(run(fmt::format("analyze --model base={} --cover-tau 0.5,1.5 --out {}", base.string(),
+  EXPECT_EQ(run_rlvr(fmt::format("analyze --model base={} --cover-tau 0.5,1.5 --out {}", base.string(),
                             (dir.path() / "bad").string()),
                 log),
             1);
@@ -95,17 +88,17 @@ TEST(Cli, CoverTauIsChosenCheckedOrTurnedOff) {
   EXPECT_FALSE(fs::exists(dir.path() / "bad"));
 
   auto none = dir.path() / "none";
-  ASSERT_EQ(run(fmt::format("analyze --model base={} --cover-tau none --out {}", base.string(), none.string()), log), 0)
+  ASSERT_EQ(run_rlvr(fmt::format("analyze --model base={} --cover-tau none --out {}", base.string(), none.string()), log), 0)
       << rlvr::read_file(log);
   EXPECT_FALSE(fs::exists(none / "cover_at_tau.csv"));
   EXPECT_FALSE(nlohmann::json::parse(rlvr::read_file(none / "summary.json"))["models"]["base"].contains("cover_at_tau"));
 }
 
 TEST(Cli, DemoWritesSamplesAndReport) {
-  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
   TempDir dir;
   auto out = dir.path() / "demo";
-  ASSERT_EQ(run(fmt::format("demo --out {} --problems 40 --samples 32 --bootstrap 50", out.string()),
+  ASSERT_EQ(run_rlvr(fmt::format("demo --out {} --problems 40 --samples 32 --bootstrap 50", out.string()),
                 dir.path() / "log.txt"),
             0)
       << rlvr::read_file(dir.path() / "log.txt");
@@ -120,7 +113,7 @@ TEST(Cli, DemoWritesSamplesAndReport) {
 // The benchmark sets ship with the project: --dataset works from any folder,
 // with no RLVR_DATA_DIR and no ../shared beside the working directory.
 TEST(Cli, VerifyFindsTheShippedBenchmarks) {
-  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
   TempDir dir;
   auto samples = dir.write("samples.jsonl",
                            "{\"problem_id\": \"test/precalculus/807.json\", \"sample_id\": 0, "
@@ -130,7 +123,7 @@ TEST(Cli, VerifyFindsTheShippedBenchmarks) {
   auto out = dir.path() / "labelled.jsonl";
   auto log = dir.path() / "log.txt";
   std::string command = fmt::format("cd \"{}\" && env -u RLVR_DATA_DIR \"{}\" verify --dataset math500 --samples {} --out {} > \"{}\" 2>&1",
-                                    dir.path().string(), binary().string(), samples.string(), out.string(), log.string());
+                                    dir.path().string(), rlvr_binary().string(), samples.string(), out.string(), log.string());
   ASSERT_EQ(std::system(command.c_str()), 0) << rlvr::read_file(log);
   std::string labelled = rlvr::read_file(out);
   EXPECT_NE(labelled.find("\"correct\":true"), std::string::npos) << labelled;
@@ -139,14 +132,14 @@ TEST(Cli, VerifyFindsTheShippedBenchmarks) {
 
 // rlvr lists the laboratory's commands and hands them over to rlvr-lab.
 TEST(Cli, LaboratoryCommandsAreHandedOver) {
-  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
   TempDir dir;
   auto log = dir.path() / "log.txt";
-  ASSERT_EQ(run("--help", log), 0);
+  ASSERT_EQ(run_rlvr("--help", log), 0);
   std::string help = rlvr::read_file(log);
   for (const char* command : {"analyze", "verify", "study", "train", "pretrain", "distill", "sample"})
     EXPECT_NE(help.find(std::string("\n  ") + command + " "), std::string::npos) << command << "\n" << help;
   if (!fs::exists(fs::path(RLVR_BINARY_DIR) / "rlvr-lab")) GTEST_SKIP() << "rlvr-lab not built";
-  ASSERT_EQ(run("pretrain --help", log), 0) << rlvr::read_file(log);
+  ASSERT_EQ(run_rlvr("pretrain --help", log), 0) << rlvr::read_file(log);
   EXPECT_NE(rlvr::read_file(log).find("--task"), std::string::npos) << rlvr::read_file(log);
 }

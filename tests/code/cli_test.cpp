@@ -10,20 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "rlvr/code/problems.h"
+#include "support/rlvr_cli.h"
 #include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-fs::path binary() { return fs::path(RLVR_BINARY_DIR) / "rlvr"; }
-
-int run(const std::string& args, const fs::path& log) {
-  std::string command = fmt::format("\"{}\" {} > \"{}\" 2>&1", binary().string(), args, log.string());
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // Problem i of the first five: `right[i]` of 4 samples are the reference solution.
 std::string completion(const rlvr::code::CodeProblem& p, bool right, int sample) {
@@ -34,7 +27,7 @@ std::string completion(const rlvr::code::CodeProblem& p, bool right, int sample)
 }  // namespace
 
 TEST(CodeCli, VerifyThenAnalyze) {
-  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
   TempDir dir;
   auto problems = rlvr::code::load_code_dataset("humaneval", fs::path(RLVR_SOURCE_DIR) / "data");
   const int base_right[5] = {4, 2, 1, 0, 0};
@@ -56,7 +49,7 @@ TEST(CodeCli, VerifyThenAnalyze) {
   auto base_in = dir.write("base.jsonl", flat);
   auto rl_in = dir.write("rl.jsonl", rows);
   auto log = dir.path() / "log.txt";
-  ASSERT_EQ(run(fmt::format("verify --dataset humaneval --samples {} --out {} --timeout 20", base_in.string(),
+  ASSERT_EQ(run_rlvr(fmt::format("verify --dataset humaneval --samples {} --out {} --timeout 20", base_in.string(),
                             (dir.path() / "base_labelled.jsonl").string()),
                 log),
             0)
@@ -64,13 +57,13 @@ TEST(CodeCli, VerifyThenAnalyze) {
   std::string printed = rlvr::read_file(log);
   EXPECT_NE(printed.find("7 passed"), std::string::npos) << printed;
   EXPECT_NE(printed.find("failed:Exit"), std::string::npos) << printed;
-  ASSERT_EQ(run(fmt::format("verify --dataset humaneval --samples {} --out {} --timeout 20", rl_in.string(),
+  ASSERT_EQ(run_rlvr(fmt::format("verify --dataset humaneval --samples {} --out {} --timeout 20", rl_in.string(),
                             (dir.path() / "rl_labelled.jsonl").string()),
                 log),
             0)
       << rlvr::read_file(log);
   auto out = dir.path() / "analysis";
-  ASSERT_EQ(run(fmt::format("analyze --model base={} --model rl={} --bootstrap 50 --seed 1 --out {}",
+  ASSERT_EQ(run_rlvr(fmt::format("analyze --model base={} --model rl={} --bootstrap 50 --seed 1 --out {}",
                             (dir.path() / "base_labelled.jsonl").string(),
                             (dir.path() / "rl_labelled.jsonl").string(), out.string()),
                 log),
@@ -91,12 +84,12 @@ TEST(CodeCli, VerifyThenAnalyze) {
 }
 
 TEST(CodeCli, NoSandboxIsAnErrorUnlessAskedFor) {
-  if (!fs::exists(binary())) GTEST_SKIP() << "not built: " << binary();
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
   TempDir dir;
   auto in = dir.write("s.jsonl", "{\"problem_id\": \"HumanEval/0\", \"completion\": \"    return True\\n\"}\n");
   auto log = dir.path() / "log.txt";
   // --unsafe-no-sandbox is recorded in every row.
-  ASSERT_EQ(run(fmt::format("verify --dataset humaneval --samples {} --out {} --unsafe-no-sandbox", in.string(),
+  ASSERT_EQ(run_rlvr(fmt::format("verify --dataset humaneval --samples {} --out {} --unsafe-no-sandbox", in.string(),
                             (dir.path() / "o.jsonl").string()),
                 log),
             0)
@@ -110,7 +103,7 @@ TEST(CodeCli, NoSandboxIsAnErrorUnlessAskedFor) {
   std::string command = fmt::format(
       "unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && \"{}\" verify --dataset humaneval "
       "--samples {} --out {}' > {} 2>&1",
-      binary().string(), in.string(), (dir.path() / "refused.jsonl").string(), log.string());
+      rlvr_binary().string(), in.string(), (dir.path() / "refused.jsonl").string(), log.string());
   int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 1);
