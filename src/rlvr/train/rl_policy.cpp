@@ -13,8 +13,10 @@ namespace {
 constexpr float kHidden = -std::numeric_limits<float>::infinity();
 
 // The completion tokens, their mask, and the log-probs of each row's own
-// tokens under `logits` [B, C, V].
-ResponseLogits finish(torch::Tensor logits, const std::vector<std::vector<int>>& completions, int64_t C) {
+// tokens under `logits` [B, C, V] divided by the temperature.
+ResponseLogits finish(torch::Tensor logits, const std::vector<std::vector<int>>& completions, int64_t C,
+                      double temperature) {
+  if (temperature != 1.0) logits = logits / temperature;
   const int64_t B = static_cast<int64_t>(completions.size());
   std::vector<int64_t> targets(B * C, 0);
   std::vector<float> mask(B * C, 0.0f);
@@ -45,7 +47,7 @@ std::vector<int64_t> prompt_runs(const std::vector<std::vector<int>>& prompts) {
 // position, the others from the row's own pass.
 ResponseLogits shared_prompt_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
                                     const std::vector<std::vector<int>>& completions,
-                                    const std::vector<int64_t>& run_starts, int64_t C) {
+                                    const std::vector<int64_t>& run_starts, int64_t C, double temperature) {
   const int64_t B = static_cast<int64_t>(prompts.size()), U = static_cast<int64_t>(run_starts.size());
   const int64_t n_layers = static_cast<int64_t>(model->config().n_layers);
   std::vector<int64_t> run_of_row(B);
@@ -74,7 +76,7 @@ ResponseLogits shared_prompt_logits(model::Transformer& model, const std::vector
                                                     {U, 1, prefix_logits.size(2)}))
                             .index_select(0, runs);  // [B, 1, V]
   const int64_t Tc = C - 1;  // completion tokens that predict a next one
-  if (Tc == 0) return finish(first, completions, C);
+  if (Tc == 0) return finish(first, completions, C, temperature);
 
   model::KVCache cache(model->config(), B, Lp + Tc);
   for (int64_t l = 0; l < n_layers; ++l) {
@@ -98,7 +100,7 @@ ResponseLogits shared_prompt_logits(model::Transformer& model, const std::vector
   torch::Tensor rest = model->forward(torch::tensor(tokens, longs).view({B, Tc}),
                                       torch::tensor(positions, longs).view({B, Tc}),
                                       torch::tensor(bias).view({B, 1, Tc, Lp + Tc}), &cache);  // [B, Tc, V]
-  return finish(torch::cat({first, rest}, 1), completions, C);
+  return finish(torch::cat({first, rest}, 1), completions, C, temperature);
 }
 
 }  // namespace
@@ -109,10 +111,6 @@ ResponseLogits response_logits(model::Transformer& model, const std::vector<std:
   if (prompts.size() != completions.size() || prompts.empty())
     throw Error("response_logits: need one completion per prompt, at least one row");
   if (!(temperature > 0)) throw Error("response_logits: the temperature must be positive");
-  if (temperature != 1.0) {
-    ResponseLogits raw = response_logits(model, prompts, completions, 1.0, share_prompts);
-    return finish(raw.logits / temperature, completions, raw.logits.size(1));
-  }
   const int64_t B = static_cast<int64_t>(prompts.size());
   int64_t C = 1, L = 1;
   for (int64_t i = 0; i < B; ++i) {
@@ -121,7 +119,7 @@ ResponseLogits response_logits(model::Transformer& model, const std::vector<std:
   }
   if (share_prompts) {
     std::vector<int64_t> runs = prompt_runs(prompts);
-    if (static_cast<int64_t>(runs.size()) < B) return shared_prompt_logits(model, prompts, completions, runs, C);
+    if (static_cast<int64_t>(runs.size()) < B) return shared_prompt_logits(model, prompts, completions, runs, C, temperature);
   }
   // The prediction of the last completion token comes from the position before it,
   // so the sequence fed in omits nothing: [bos, prompt, completion], length <= L.
@@ -141,7 +139,7 @@ ResponseLogits response_logits(model::Transformer& model, const std::vector<std:
   torch::Tensor pos = torch::arange(L, opts).unsqueeze(0).expand({B, L}).contiguous();
   torch::Tensor idx = torch::tensor(index, opts).view({B, C});
   torch::Tensor all = model->forward(tok, pos);  // [B, L, V]
-  return finish(all.gather(1, idx.unsqueeze(-1).expand({B, C, all.size(2)})), completions, C);
+  return finish(all.gather(1, idx.unsqueeze(-1).expand({B, C, all.size(2)})), completions, C, temperature);
 }
 
 model::Transformer clone_model(const model::Transformer& source) {
