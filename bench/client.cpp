@@ -46,6 +46,7 @@ std::pair<pid_t, int> start_server() {
     httplib::Server server;
     server.new_task_queue = [] { return new httplib::ThreadPool(96); };
     server.set_keep_alive_max_count(1000000);
+    server.set_tcp_nodelay(true);  // as uvicorn (vLLM) and most servers set it
     server.Post("/v1/completions", [](const httplib::Request& req, httplib::Response& res) {
       nlohmann::json body = nlohmann::json::parse(req.body);
       nlohmann::json choices = nlohmann::json::array();

@@ -392,8 +392,9 @@ TEST(EndpointPerplexity, ScoresOnlyTheCompletionTokensFromTheEcho) {
     for (unsigned char c : completion) sum += fake_char_logprob(c);
     return std::exp(-sum / static_cast<double>(completion.size()));
   };
-  EXPECT_NEAR(values[0], expected(" It is 2.#"), 1e-12);
-  EXPECT_NEAR(values[1], expected(" 4"), 1e-12);
+  // In the order of (prompt, completion): "Q: 2+2?" before "Question: 1+1...".
+  EXPECT_NEAR(values[0], expected(" 4"), 1e-12);
+  EXPECT_NEAR(values[1], expected(" It is 2.#"), 1e-12);
   // A problem id the prompts do not know names the file, line and field.
   prompts.erase("b");
   try {

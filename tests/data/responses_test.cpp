@@ -62,3 +62,18 @@ TEST(Responses, SpreadEvenlyPicksEveryNthAndKeepsAllWhenFewer) {
   EXPECT_EQ(texts(spread_evenly(all, 0)).size(), 10u);  // 0: all
   EXPECT_EQ(texts(spread_evenly(all, 50)).size(), 10u);
 }
+
+// Servers answer out of order and a resumed run appends what was missing:
+// the lines' order must not change which responses are picked.
+TEST(Responses, SpreadEvenlyPicksTheSameWhateverTheOrderOfTheLines) {
+  std::vector<Response> all;
+  for (int i = 0; i < 30; ++i) all.push_back({"p" + std::to_string(i % 7), std::to_string(i), "stop", false});
+  std::vector<Response> reversed(all.rbegin(), all.rend());
+  auto picked = [](const std::vector<Response>& responses) {
+    std::vector<std::string> out;
+    for (const Response& r : spread_evenly(responses, 8)) out.push_back(r.prompt + "/" + r.completion);
+    return out;
+  };
+  EXPECT_EQ(picked(all), picked(reversed));
+  EXPECT_EQ(picked(all).size(), 8u);
+}

@@ -125,8 +125,58 @@ TEST(StudyConfig, EveryShippedConfigLoads) {
     if (entry.path().extension() != ".toml") continue;
     rlvr::study::StudyConfig c;
     EXPECT_NO_THROW(c = rlvr::study::load_study_config(entry.path())) << entry.path();
-    EXPECT_FALSE(c.tasks.empty()) << entry.path();
+    EXPECT_FALSE(c.task_names().empty()) << entry.path();
     ++loaded;
   }
   EXPECT_GE(loaded, 5);
+}
+
+TEST(StudyConfig, ExternalModelsByEndpointOrBySamplesFile) {
+  auto c = parse_study_config(R"(
+[study]
+datasets = ["math500"]
+[[models]]
+label = "base"
+endpoints = ["http://gpu1:8000/v1", "http://gpu2:8000/v1"]
+served_model = "qwen-base"
+[[models]]
+label = "rl"
+samples = "runs/rl.jsonl"
+[eval]
+n = 256
+max_tokens = 4096
+[client]
+api = "completions"
+template = "qwen-boxed"
+seed = 0
+)", "cfg.toml");
+  ASSERT_TRUE(c.external());
+  EXPECT_EQ(c.task_names(), std::vector<std::string>{"math500"});
+  ASSERT_EQ(c.models.size(), 2u);
+  EXPECT_EQ(c.models[0].endpoints.size(), 2u);
+  EXPECT_EQ(c.models[0].served_model, "qwen-base");
+  EXPECT_EQ(c.models[1].samples.at("math500"), "runs/rl.jsonl");
+  EXPECT_EQ(c.eval.problems, 0);  // every problem unless limited
+  EXPECT_EQ(c.client.api, "completions");
+  EXPECT_EQ(c.client.seed, 0);
+}
+
+TEST(StudyConfig, ExternalModelsAreCheckedWithTheirKey) {
+  const std::string head = "[study]\ndatasets = [\"math500\"]\n[eval]\nmax_tokens = 64\n";
+  EXPECT_EQ(error_of(head + "[[models]]\nlabel = \"a\"\nendpoints = [\"http://x/v1\"]\nserved_model = \"m\"\nsamples = \"f\"\n"),
+            "cfg.toml:5: field 'models[0].endpoints': give either endpoints (and served_model) or samples, not both");
+  EXPECT_EQ(error_of(head + "[[models]]\nlabel = \"a\"\nsamples = \"f\"\n[[models]]\nlabel = \"a\"\nsamples = \"g\"\n"),
+            "cfg.toml:8: field 'models[1].label': \"a\" is used twice");
+  EXPECT_EQ(error_of(head + "[[models]]\nlabel = \"a\"\nendpoints = [\"http://x/v1\"]\n"),
+            "cfg.toml:5: field 'models[0].served_model': the name the endpoints serve the model under is needed");
+  EXPECT_EQ(error_of(head + "[[models]]\nlabel = \"a\"\nsamples = \"f\"\nprompt = 1\n"),
+            "cfg.toml:8: field 'models[0].prompt': unknown key");
+  EXPECT_EQ(error_of(head + "[rl]\nalgorithms = [\"grpo\"]\n[[models]]\nlabel = \"a\"\nsamples = \"f\"\n"),
+            "cfg.toml:5: field 'rl': an external study ([[models]]) trains nothing: remove this section");
+  EXPECT_EQ(error_of("[study]\ndatasets = [\"math500\", \"aime24\"]\n[[models]]\nlabel = \"a\"\nsamples = \"f\"\n"),
+            "cfg.toml: field 'models.a.samples': with several datasets, give a table {dataset = \"file\"}");
+  EXPECT_EQ(error_of("[study]\ndatasets = [\"math500\"]\n[[models]]\nlabel = \"a\"\nendpoints = [\"http://x/v1\"]\nserved_model = \"m\"\n"),
+            "cfg.toml: field 'eval.max_tokens': give the longest completion to ask the servers for");
+  EXPECT_EQ(error_of("[study]\ndatasets = [\"math500\"]\n"),
+            "cfg.toml: field 'study.datasets': benchmarks are measured on external models: add [[models]]");
 }

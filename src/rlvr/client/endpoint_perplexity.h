@@ -31,7 +31,8 @@ struct EndpointPerplexityOptions {
 };
 
 // prompts: problem_id -> the exact prompt text the completions followed.
-// Returns one perplexity per scored non-empty completion, in file order.
+// Returns one perplexity per scored non-empty completion, in the order
+// data::spread_evenly picks them (the same whatever the file's line order).
 std::vector<double> endpoint_perplexity(const std::filesystem::path& samples,
                                         const std::map<std::string, std::string>& prompts,
                                         const EndpointPerplexityOptions& options);

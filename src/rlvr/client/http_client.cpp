@@ -107,6 +107,10 @@ nlohmann::json HttpClient::request(const std::string& method, const std::string&
     if (!connection) {
       connection = std::make_unique<httplib::Client>(endpoint.origin);
       connection->set_keep_alive(true);
+      // Without it a request's headers and body leave as two small writes and
+      // the body waits for the server's delayed ACK (~40 ms on Linux): 64
+      // requests in flight then make ~700 requests/s whatever the server does.
+      connection->set_tcp_nodelay(true);
       connection->set_follow_location(false);
       auto seconds = [](double s) { return std::chrono::microseconds(static_cast<int64_t>(s * 1e6)); };
       connection->set_connection_timeout(seconds(retry_.connect_timeout_s));

@@ -1,5 +1,8 @@
 #include "rlvr/data/responses.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -29,6 +32,10 @@ std::vector<Response> read_responses(const std::filesystem::path& samples,
 }
 
 std::vector<Response> spread_evenly(std::vector<Response> all, size_t max) {
+  std::sort(all.begin(), all.end(), [](const Response& a, const Response& b) {
+    return std::tie(a.prompt, a.completion, a.finish_reason, a.stop_string) <
+           std::tie(b.prompt, b.completion, b.finish_reason, b.stop_string);
+  });
   if (max == 0 || all.size() <= max) return all;
   std::vector<Response> chosen;
   chosen.reserve(max);

@@ -22,8 +22,10 @@ struct Response {
 std::vector<Response> read_responses(const std::filesystem::path& samples,
                                      const std::map<std::string, std::string>& prompts);
 
-// At most `max` responses (0: all), every (size/max)-th one: deterministic
-// and spread over the problems of the file.
+// At most `max` responses (0: all), every (size/max)-th one in the order of
+// (prompt, completion): spread over the problems, and the same choice
+// whatever order the file's lines are in (servers answer out of order, and
+// a resumed run appends what was missing).
 std::vector<Response> spread_evenly(std::vector<Response> all, size_t max);
 
 }  // namespace rlvr::data

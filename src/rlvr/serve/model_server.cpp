@@ -257,6 +257,7 @@ ModelServer::ModelServer(const std::filesystem::path& model_dir, ServeOptions op
   int http_threads = s.options.http_threads;
   s.http.new_task_queue = [http_threads] { return new httplib::ThreadPool(static_cast<size_t>(http_threads)); };
   s.http.set_keep_alive_max_count(1000000);
+  s.http.set_tcp_nodelay(true);  // small replies leave at once, not after a delayed ACK
   s.http.set_read_timeout(600);
   s.http.set_write_timeout(600);
   s.http.Get("/v1/models", [&s](const httplib::Request&, httplib::Response& res) {

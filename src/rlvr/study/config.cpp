@@ -107,6 +107,83 @@ void check_eval_length(const StudyConfig& config, const std::string& file_name) 
   }
 }
 
+// [[models]]: one table per external model.
+void read_models(TableReader& top, const std::string& file_name, StudyConfig& config) {
+  const toml::node* list = top.node("models");
+  if (!list) return;
+  const toml::array* array = list->as_array();
+  if (!array || !array->is_array_of_tables())
+    top.fail(*list, "models", "expected [[models]] tables (label = ..., endpoints = [...] or samples = ...)");
+  std::set<std::string> labels;
+  for (const toml::node& item : *array) {
+    ExternalModel model;
+    std::string prefix = fmt::format("models[{}].", config.models.size());
+    TableReader r(*item.as_table(), file_name, prefix);
+    r.read("label", model.label);
+    r.read("endpoints", model.endpoints);
+    r.read("served_model", model.served_model);
+    // One samples file (the study's only dataset) or a table of them by dataset.
+    if (const toml::node* samples = r.node("samples")) {
+      if (samples->is_string()) {
+        model.samples[""] = *samples->value<std::string>();
+      } else if (const toml::table* by_dataset = samples->as_table()) {
+        for (const auto& [key, value] : *by_dataset) {
+          if (!value.is_string()) r.fail(value, "samples." + std::string(key.str()), "expected a file path");
+          model.samples[std::string(key.str())] = *value.value<std::string>();
+        }
+      } else {
+        r.fail(*samples, "samples", "expected a file path or a table {dataset = \"file\"}");
+      }
+    }
+    r.reject_unknown_keys();
+    if (model.label.empty()) r.fail(item, "label", "every model needs a label");
+    if (model.label.find_first_of("/\\ ") != std::string::npos)
+      r.fail(item, "label", "a label names folders: no '/', '\\' or spaces");
+    if (!labels.insert(model.label).second) r.fail(item, "label", fmt::format("\"{}\" is used twice", model.label));
+    if (model.served() == !model.samples.empty())
+      r.fail(item, "endpoints", "give either endpoints (and served_model) or samples, not both");
+    if (model.served() && model.served_model.empty())
+      r.fail(item, "served_model", "the name the endpoints serve the model under is needed");
+    config.models.push_back(std::move(model));
+  }
+}
+
+// An external study measures; nothing in it trains.
+void check_external(const toml::table& root, const std::string& file_name, StudyConfig& config) {
+  for (const char* trained : {"base", "rl", "distill"})
+    if (const toml::node* node = root.get(trained))
+      throw InputError(file_name, static_cast<long>(node->source().begin.line), trained,
+                       "an external study ([[models]]) trains nothing: remove this section");
+  if (!config.tasks.empty())
+    throw InputError(file_name, 0, "study.tasks",
+                     "an external study ([[models]]) measures benchmarks: name them in study.datasets");
+  if (config.datasets.empty())
+    throw InputError(file_name, 0, "study.datasets", "name at least one benchmark (math500, humaneval, ...)");
+  const bool served = std::any_of(config.models.begin(), config.models.end(),
+                                  [](const ExternalModel& m) { return m.served(); });
+  if (served && config.eval.max_tokens <= 0)
+    throw InputError(file_name, 0, "eval.max_tokens", "give the longest completion to ask the servers for");
+  for (ExternalModel& model : config.models) {
+    auto unnamed = model.samples.find("");
+    if (unnamed != model.samples.end()) {
+      if (config.datasets.size() != 1)
+        throw InputError(file_name, 0, "models." + model.label + ".samples",
+                         "with several datasets, give a table {dataset = \"file\"}");
+      std::string file = unnamed->second;
+      model.samples.erase(unnamed);
+      model.samples[config.datasets.front()] = file;
+    }
+    if (model.served()) continue;
+    for (const std::string& dataset : config.datasets)
+      if (!model.samples.count(dataset))
+        throw InputError(file_name, 0, "models." + model.label + ".samples",
+                         fmt::format("no samples file for dataset \"{}\"", dataset));
+    for (const auto& [dataset, file] : model.samples)
+      if (std::find(config.datasets.begin(), config.datasets.end(), dataset) == config.datasets.end())
+        throw InputError(file_name, 0, "models." + model.label + ".samples." + dataset, "not one of study.datasets");
+  }
+}
+
 }  // namespace
 
 StudyConfig parse_study_config(std::string_view text, const std::string& file_name) {
@@ -130,6 +207,7 @@ StudyConfig parse_study_config(std::string_view text, const std::string& file_na
   section("study", [&](TableReader& r) {
     r.read("name", config.name);
     r.read("tasks", config.tasks);
+    r.read("datasets", config.datasets);
     r.read("seed", config.seed);
     r.read("threads", config.threads);
     // One difficulty for every task, or a table of them by task.
@@ -182,7 +260,38 @@ StudyConfig parse_study_config(std::string_view text, const std::string& file_na
     r.read("bootstrap", config.eval.bootstrap);
     r.read("batch_size", config.eval.batch_size);
   });
+  bool problems_given = false;
+  if (const toml::table* eval = root["eval"].as_table()) problems_given = eval->contains("problems");
+  read_models(top, file_name, config);
+  section("client", [&](TableReader& r) {
+    ClientConfig& c = config.client;
+    r.read("api", c.api);
+    if (c.api != "chat" && c.api != "completions") r.fail(*r.node("api"), "api", "expected \"chat\" or \"completions\"");
+    r.read("template", c.prompt_template);
+    r.read("template_file", c.template_file);
+    r.read("samples_per_request", c.samples_per_request);
+    r.read("concurrency", c.concurrency);
+    if (r.node("seed")) r.read("seed", c.seed);
+    r.read("stop", c.stop);
+    r.read("attempts", c.attempts);
+    r.read("timeout", c.timeout_s);
+    r.read("eos_text", c.eos_text);
+    r.read("perplexity_responses", c.perplexity_responses);
+    if (c.samples_per_request < 1) r.fail(*r.node("samples_per_request"), "samples_per_request", "expected at least 1");
+    if (c.concurrency < 1) r.fail(*r.node("concurrency"), "concurrency", "expected at least 1");
+    if (c.attempts < 1) r.fail(*r.node("attempts"), "attempts", "expected at least 1");
+  });
   top.reject_unknown_keys();
+  if (config.external()) {
+    check_external(root, file_name, config);
+    if (!problems_given) config.eval.problems = 0;  // every problem of each dataset
+    if (config.eval.n < 1) throw InputError(file_name, 0, "eval.n", "expected at least 1 sample");
+    if (config.eval.top_p <= 0 || config.eval.top_p > 1)
+      throw InputError(file_name, 0, "eval.top_p", "expected a value in (0, 1]");
+    return config;
+  }
+  if (!config.datasets.empty())
+    throw InputError(file_name, 0, "study.datasets", "benchmarks are measured on external models: add [[models]]");
   if (config.tasks.empty()) throw InputError(file_name, 0, "study.tasks", "name at least one task family");
   if (config.eval.n < 1) throw InputError(file_name, 0, "eval.n", "expected at least 1 sample");
   if (config.eval.problems < 1) throw InputError(file_name, 0, "eval.problems", "expected at least 1 problem");

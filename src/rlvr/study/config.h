@@ -1,6 +1,11 @@
-// A study's configuration: which tasks, which models to train and how, and
-// how to sample and measure them. Read from TOML; every key is checked, so a
-// typo is an error naming the file, line and key rather than a silent default.
+// A study's configuration. Two kinds of study:
+//   laboratory: task families (study.tasks); the models are trained here
+//     (base, rl, distill) and sampled in-process;
+//   external: benchmarks (study.datasets) and models named by the servers
+//     that serve them or by sample files already on disk ([[models]]); only
+//     the measuring half runs (sample, verify, analyze, perplexity, report).
+// Read from TOML; every key is checked, so a typo is an error naming the
+// file, line and key rather than a silent default.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +36,7 @@ struct DistillConfig {
 };
 
 struct EvalConfig {
-  int64_t problems = 100;   // held-out test problems per task
+  int64_t problems = 100;   // held-out test problems per task; external: the first N of each dataset (0: all)
   int64_t n = 64;           // samples per problem and model
   double temperature = 1.0;
   double top_p = 1.0;
@@ -40,9 +45,41 @@ struct EvalConfig {
   int64_t batch_size = 256;
 };
 
+// A model of an external study: served by OpenAI-compatible endpoints, or
+// known only by its samples on disk (one file per dataset).
+struct ExternalModel {
+  std::string label;                          // "base", "rl", ...; the first model is the baseline
+  std::vector<std::string> endpoints;         // e.g. http://gpu1:8000/v1 (a fleet: several)
+  std::string served_model;                   // the name the servers serve it under
+  std::map<std::string, std::string> samples; // dataset -> samples file (flat or reference rows)
+  bool served() const { return !endpoints.empty(); }
+};
+
+// How served models are asked: the client of `rlvr sample --endpoint` and
+// `rlvr perplexity`.
+struct ClientConfig {
+  std::string api = "chat";              // chat or completions
+  std::string prompt_template = "qwen-boxed";  // a built-in template name
+  std::string template_file;             // or a file with {question}
+  int64_t samples_per_request = 16;
+  int64_t concurrency = 64;
+  int64_t seed = -1;                     // -1: no request seed
+  std::vector<std::string> stop;
+  int64_t attempts = 8;
+  double timeout_s = 900;                // seconds a request may stay silent
+  std::string eos_text;                  // appended to completions that ended at eos when scored
+  int64_t perplexity_responses = 1000;   // responses scored per (scorer, responder); 0: no perplexity stage
+};
+
 struct StudyConfig {
   std::string name = "study";
   std::vector<std::string> tasks;
+  std::vector<std::string> datasets;  // external studies: benchmarks (math500, humaneval, ...)
+  std::vector<ExternalModel> models;  // external studies: the models, baseline first
+  ClientConfig client;
+  bool external() const { return !models.empty(); }
+  // What the study measures, a folder each: task families or benchmarks.
+  const std::vector<std::string>& task_names() const { return external() ? datasets : tasks; }
   uint64_t seed = 1;
   int threads = 0;      // 0: all cores
   int difficulty = 0;   // 0: each family's default

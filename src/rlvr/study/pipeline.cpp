@@ -22,6 +22,9 @@
 #include "rlvr/study/perplexity.h"
 #include "rlvr/study/provenance.h"
 #include "rlvr/study/stage_cache.h"
+#include "rlvr/study/stages.h"
+#include "rlvr/study/summary.h"
+#include "rlvr/study/external.h"
 #include "rlvr/tasks/corpus.h"
 #include "rlvr/tasks/task.h"
 #include "rlvr/train/distill.h"
@@ -38,12 +41,6 @@ using json = nlohmann::json;
 
 namespace rlvr::study {
 
-const std::vector<std::string>& stage_kinds() {
-  static const std::vector<std::string> kinds = {"pretrain", "rl",         "distill", "sample",
-                                                 "analyze",  "perplexity", "report"};
-  return kinds;
-}
-
 namespace {
 
 // Responses scored per (scorer, responder) pair: enough for a distribution,
@@ -59,25 +56,15 @@ struct TrainedModel {
 class StudyRun {
  public:
   StudyRun(const StudyConfig& config, const StudyOptions& options)
-      : config_(config), options_(options),
-        threads_(options.threads > 0 ? options.threads
-                 : config.threads > 0 ? config.threads
-                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {
-    if (!options.from.empty() &&
-        std::find(stage_kinds().begin(), stage_kinds().end(), options.from) == stage_kinds().end())
-      throw Error(fmt::format("--from: unknown stage '{}' (stages: {})", options.from,
-                              fmt::join(stage_kinds(), ", ")));
-  }
+      : config_(config), options_(options), threads_(study_threads(config, options)), stages_(options.from) {}
 
   StudyOutcome run();
 
  private:
-  // Runs `work` in the stage's folder unless it finished earlier with the
-  // same key; a stage of a kind at or after --from always starts afresh.
-  void stage(StageCache& cache, const std::string& task, const std::string& name,
-             const std::string& kind, const std::string& key,
-             const std::function<void(const fs::path& dir, bool resuming)>& work);
-  bool forced(const std::string& kind) const;
+  void stage(StageCache& cache, const std::string& task, const std::string& name, const std::string& kind,
+             const std::string& key, const std::function<void(const fs::path& dir, bool resuming)>& work) {
+    stages_.run(cache, task, name, kind, key, work);
+  }
 
   report::TaskStudy run_task(const std::string& task, json& task_section);
   std::vector<TrainedModel> train_models(StageCache& cache, const std::string& task);
@@ -100,37 +87,8 @@ class StudyRun {
   const StudyConfig& config_;
   const StudyOptions& options_;
   int threads_;
-  std::vector<StageTiming> timings_;
+  StageRunner stages_;
 };
-
-bool StudyRun::forced(const std::string& kind) const {
-  if (options_.from.empty()) return false;
-  auto rank = [](const std::string& k) {
-    return std::find(stage_kinds().begin(), stage_kinds().end(), k) - stage_kinds().begin();
-  };
-  return rank(kind) >= rank(options_.from);
-}
-
-void StudyRun::stage(StageCache& cache, const std::string& task, const std::string& name,
-                     const std::string& kind, const std::string& key,
-                     const std::function<void(const fs::path&, bool)>& work) {
-  const std::string label = task + "/" + name;
-  if (forced(kind)) cache.invalidate(name);
-  StageState state = cache.open(name, key);
-  if (state == StageState::done) {
-    timings_.push_back({label, cache.recorded_seconds(name), true});
-    fmt::print("study: {} done earlier (cached)\n", label);
-    std::fflush(stdout);
-    return;
-  }
-  fmt::print("study: {} {}\n", label, state == StageState::resumable ? "resuming" : "running");
-  std::fflush(stdout);
-  auto start = std::chrono::steady_clock::now();
-  work(cache.dir(name), state == StageState::resumable);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  cache.mark_done(name, seconds);
-  timings_.push_back({label, seconds, false});
-}
 
 TrainedModel StudyRun::pretrain_base(StageCache& cache, const std::string& task) {
   const tasks::TaskFamily& family = tasks::family(task);
@@ -278,15 +236,6 @@ std::vector<report::TrainingPoint> read_training_curve(const fs::path& metrics, 
   return points;
 }
 
-metrics::AnalysisOptions analysis_options(const StudyConfig& config, int threads) {
-  metrics::AnalysisOptions a;
-  a.baseline = "base";
-  a.bootstrap = config.eval.bootstrap;
-  a.seed = config.seed;
-  a.threads = threads;
-  return a;
-}
-
 }  // namespace
 
 // The models of one task: the base model, one per RL algorithm, the distilled one.
@@ -314,18 +263,17 @@ void StudyRun::analyse(const std::string& task, const std::vector<TrainedModel>&
   }
   data::ReadOptions read;
   read.threads = threads_;
-  study.analysis = metrics::analyze_files(inputs, read, analysis_options(config_, threads_));
+  study.analysis = metrics::analyze_files(inputs, read, study_analysis_options(config_, "base", threads_));
   study.analysis.program = fmt::format("rlvr {} ({})", RLVR_VERSION, RLVR_GIT_COMMIT);
   fs::path analysis_dir = options_.out / task / "analysis";
   auto files = metrics::render_analysis_files(study.analysis);
   report::write_analysis_report(study.analysis, analysis_dir);
   metrics::write_analysis_files(files, analysis_dir);
   if (checkable) {
-    study.steps_valid = metrics::analyze_files(valid_inputs, read, analysis_options(config_, threads_));
+    study.steps_valid = metrics::analyze_files(valid_inputs, read, study_analysis_options(config_, "base", threads_));
     metrics::write_analysis_files(metrics::render_analysis_files(*study.steps_valid), valid_dir);
   }
-  timings_.push_back({task + "/analyze",
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), false});
+  stages_.record(task + "/analyze", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 // Perplexity cross-scoring: every model's responses under the base model
@@ -377,36 +325,6 @@ std::vector<report::TrainingCurve> training_curves(const std::vector<TrainedMode
   return curves;
 }
 
-// The task's section of summary.json: findings, verdicts, median perplexities,
-// pass@k with valid steps, the models.
-json task_section(const report::TaskStudy& study, const std::vector<TrainedModel>& models) {
-  json verdicts = json::object();
-  for (const metrics::ModelFinding& f : metrics::describe_models(study.analysis))
-    verdicts[f.model] = f.verdict;
-  json ppl_medians = json::object();
-  for (const report::PerplexityGroup& group : study.perplexity) {
-    std::vector<double> sorted = group.values;
-    std::sort(sorted.begin(), sorted.end());
-    if (!sorted.empty())
-      ppl_medians[fmt::format("PPL_{}(Y_{})", group.scorer, group.responder)] = sorted[sorted.size() / 2];
-  }
-  json valid_pass = json::object();
-  if (study.steps_valid) {
-    for (const ModelSummary& m : study.steps_valid->models) {
-      json curve = json::object();
-      for (const CurvePoint& p : m.pass_at_k) curve[std::to_string(p.k)] = p.value;
-      valid_pass[m.label] = curve;
-    }
-  }
-  json list = json::array();
-  for (const TrainedModel& m : models) list.push_back({{"label", m.label}, {"checkpoint", m.dir.string()}});
-  return {{"findings", metrics::findings_paragraph(study.analysis)},
-          {"verdicts", verdicts},
-          {"perplexity_median", ppl_medians},
-          {"steps_valid_pass_at_k", valid_pass},
-          {"models", list}};
-}
-
 }  // namespace
 
 // One task: train, sample, analyse, cross-score, read the training curves,
@@ -425,58 +343,13 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
   const std::vector<metrics::ModelFinding> described = metrics::describe_models(study.analysis);
   study.findings = metrics::findings_summary(described);
   for (const metrics::ModelFinding& f : described) study.finding_items.push_back(f.sentence);
-  section = task_section(study, models);
+  json list = json::array();
+  for (const TrainedModel& m : models) list.push_back({{"label", m.label}, {"checkpoint", m.dir.string()}});
+  section = task_section(study, list);
   return study;
 }
 
 namespace {
-
-// The headline the command prints: per model pass@1 and pass@k_max, and
-// against the base model crossover k, Delta_SE and the verdict.
-std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
-  std::string out;
-  for (const report::TaskStudy& t : tasks) {
-    const Analysis& a = t.analysis;
-    int64_t k_max = a.ks.empty() ? 1 : a.ks.back();
-    out += fmt::format("\n{}: {} test problems\n", t.task, a.problems);
-    size_t width = 10;  // the model column fits the longest label
-    for (const ModelSummary& m : a.models) width = std::max(width, m.label.size());
-    out += fmt::format("  {:<{}} {:>8} {:>10} {:>10} {:>9}  {}\n", "model", width, "pass@1",
-                       fmt::format("pass@{}", k_max), "crossover", "Delta_SE", "against base");
-    std::map<std::string, const Comparison*> by_model;
-    for (const Comparison& c : a.comparisons) by_model[c.model] = &c;
-    std::map<std::string, std::string> verdicts;
-    for (const metrics::ModelFinding& f : metrics::describe_models(a))
-      verdicts[f.model] = f.verdict;
-    for (const ModelSummary& m : a.models) {
-      double p1 = m.pass_at_k.empty() ? 0 : m.pass_at_k.front().value;
-      double pk = m.pass_at_k.empty() ? 0 : m.pass_at_k.back().value;
-      const Comparison* c = by_model.count(m.label) ? by_model[m.label] : nullptr;
-      out += fmt::format("  {:<{}} {:>8.3f} {:>10.3f} {:>10} {:>9}  {}\n", m.label, width, p1, pk,
-                         c ? (c->crossover_k ? std::to_string(*c->crossover_k) : "none") : "-",
-                         c ? fmt::format("{:.3f}", c->delta_se) : "-", verdicts.count(m.label) ? verdicts[m.label] : "");
-    }
-  }
-  return out;
-}
-
-// summary.json in the analyze schema: one task's models as they are; with
-// several tasks, labels become "task/model".
-json combined_summary(const std::vector<std::string>& tasks, const fs::path& out) {
-  json summary = {{"models", json::object()}, {"comparisons", json::array()}};
-  for (const std::string& task : tasks) {
-    json one = json::parse(read_file(out / task / "analysis" / "summary.json"));
-    if (tasks.size() == 1) return one;
-    auto prefixed = [&](const std::string& label) { return task + "/" + label; };
-    for (auto& [label, model] : one["models"].items()) summary["models"][prefixed(label)] = model;
-    for (json c : one["comparisons"]) {
-      c["baseline"] = prefixed(c["baseline"]);
-      c["model"] = prefixed(c["model"]);
-      summary["comparisons"].push_back(c);
-    }
-  }
-  return summary;
-}
 
 }  // namespace
 
@@ -493,37 +366,17 @@ StudyOutcome StudyRun::run() {
     studies.push_back(run_task(task, section));
     per_task[task] = section;
   }
+  return finish_study(config_, options_.out, studies, per_task, stages_, threads_);
+}
 
-  auto start = std::chrono::steady_clock::now();
-  report::StudyReportInput input;
-  input.name = config_.name;
-  input.tasks = studies;
-  double total = 0;
-  for (const StageTiming& t : timings_) total += t.seconds;
-  input.provenance_summary = fmt::format(
-      "rlvr {} at commit {}\nseed {}, {} threads on {} cores\nconfig: {}\ntotal stage time {:.0f} s",
-      RLVR_VERSION, RLVR_GIT_COMMIT, config_.seed, threads_, std::thread::hardware_concurrency(),
-      (options_.out / "config.toml").string(), total);
-  for (const StageTiming& t : timings_)
-    input.stage_seconds.push_back({t.stage + (t.cached ? " (cached)" : ""), t.seconds});
-  report::write_study_report(input, options_.out);
-  timings_.push_back({"report", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), false});
-
-  json summary = combined_summary(config_.tasks, options_.out);
-  // Timings live in provenance.json: summary.json holds results only, so an
-  // interrupted and resumed study gives the same summary as an uninterrupted one.
-  summary["study"] = {{"name", config_.name}, {"tasks", per_task}, {"seed", config_.seed}, {"threads", threads_}};
-  write_file_atomically(options_.out / "summary.json", summary.dump(2) + "\n");
-  write_provenance(options_.out / "provenance.json", config_.source, config_.seed, threads_, timings_);
-
-  StudyOutcome outcome;
-  outcome.report = options_.out / "report.html";
-  outcome.summary = options_.out / "summary.json";
-  outcome.headline = headline_table(studies);
-  return outcome;
+int study_threads(const StudyConfig& config, const StudyOptions& options) {
+  if (options.threads > 0) return options.threads;
+  if (config.threads > 0) return config.threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options) {
+  if (config.external()) return run_external_study(config, options);
   return StudyRun(config, options).run();
 }
 

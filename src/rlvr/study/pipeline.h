@@ -12,11 +12,9 @@
 #include <vector>
 
 #include "rlvr/study/config.h"
+#include "rlvr/study/stages.h"
 
 namespace rlvr::study {
-
-// Stage kinds in the order they run; --from names one of them.
-const std::vector<std::string>& stage_kinds();
 
 struct StudyOptions {
   std::filesystem::path out;
@@ -30,6 +28,10 @@ struct StudyOutcome {
   std::string headline;           // the table printed at the end
 };
 
+// A laboratory study, or an external one (external.h) when the config names models.
 StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options);
+
+// The threads a study uses: --threads, else study.threads, else every core.
+int study_threads(const StudyConfig& config, const StudyOptions& options);
 
 }  // namespace rlvr::study

@@ -1,0 +1,137 @@
+#include "rlvr/study/summary.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "rlvr/build_info.h"
+#include "rlvr/metrics/findings.h"
+#include "rlvr/util/files.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace rlvr::study {
+
+metrics::AnalysisOptions study_analysis_options(const StudyConfig& config, const std::string& baseline, int threads) {
+  metrics::AnalysisOptions a;
+  a.baseline = baseline;
+  a.bootstrap = config.eval.bootstrap;
+  a.seed = config.seed;
+  a.threads = threads;
+  return a;
+}
+
+json task_section(const report::TaskStudy& study, json models) {
+  json verdicts = json::object();
+  for (const metrics::ModelFinding& f : metrics::describe_models(study.analysis))
+    verdicts[f.model] = f.verdict;
+  json ppl_medians = json::object();
+  for (const report::PerplexityGroup& group : study.perplexity) {
+    std::vector<double> sorted = group.values;
+    std::sort(sorted.begin(), sorted.end());
+    if (!sorted.empty())
+      ppl_medians[fmt::format("PPL_{}(Y_{})", group.scorer, group.responder)] = sorted[sorted.size() / 2];
+  }
+  json valid_pass = json::object();
+  if (study.steps_valid) {
+    for (const ModelSummary& m : study.steps_valid->models) {
+      json curve = json::object();
+      for (const CurvePoint& p : m.pass_at_k) curve[std::to_string(p.k)] = p.value;
+      valid_pass[m.label] = curve;
+    }
+  }
+  return {{"findings", metrics::findings_paragraph(study.analysis)},
+          {"verdicts", verdicts},
+          {"perplexity_median", ppl_medians},
+          {"steps_valid_pass_at_k", valid_pass},
+          {"models", std::move(models)}};
+}
+
+namespace {
+
+// The headline the command prints: per model pass@1 and pass@k_max, and
+// against the baseline crossover k, Delta_SE and the verdict.
+std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
+  std::string out;
+  for (const report::TaskStudy& t : tasks) {
+    const Analysis& a = t.analysis;
+    int64_t k_max = a.ks.empty() ? 1 : a.ks.back();
+    out += fmt::format("\n{}: {} test problems\n", t.task, a.problems);
+    size_t width = 10;  // the model column fits the longest label
+    for (const ModelSummary& m : a.models) width = std::max(width, m.label.size());
+    out += fmt::format("  {:<{}} {:>8} {:>10} {:>10} {:>9}  {}\n", "model", width, "pass@1",
+                       fmt::format("pass@{}", k_max), "crossover", "Delta_SE",
+                       "against " + (a.comparisons.empty() ? std::string("base") : a.comparisons.front().baseline));
+    std::map<std::string, const Comparison*> by_model;
+    for (const Comparison& c : a.comparisons) by_model[c.model] = &c;
+    std::map<std::string, std::string> verdicts;
+    for (const metrics::ModelFinding& f : metrics::describe_models(a))
+      verdicts[f.model] = f.verdict;
+    for (const ModelSummary& m : a.models) {
+      double p1 = m.pass_at_k.empty() ? 0 : m.pass_at_k.front().value;
+      double pk = m.pass_at_k.empty() ? 0 : m.pass_at_k.back().value;
+      const Comparison* c = by_model.count(m.label) ? by_model[m.label] : nullptr;
+      out += fmt::format("  {:<{}} {:>8.3f} {:>10.3f} {:>10} {:>9}  {}\n", m.label, width, p1, pk,
+                         c ? (c->crossover_k ? std::to_string(*c->crossover_k) : "none") : "-",
+                         c ? fmt::format("{:.3f}", c->delta_se) : "-", verdicts.count(m.label) ? verdicts[m.label] : "");
+    }
+  }
+  return out;
+}
+
+// summary.json in the analyze schema: one task's models as they are; with
+// several tasks, labels become "task/model".
+json combined_summary(const std::vector<std::string>& tasks, const fs::path& out) {
+  json summary = {{"models", json::object()}, {"comparisons", json::array()}};
+  for (const std::string& task : tasks) {
+    json one = json::parse(read_file(out / task / "analysis" / "summary.json"));
+    if (tasks.size() == 1) return one;
+    auto prefixed = [&](const std::string& label) { return task + "/" + label; };
+    for (auto& [label, model] : one["models"].items()) summary["models"][prefixed(label)] = model;
+    for (json c : one["comparisons"]) {
+      c["baseline"] = prefixed(c["baseline"]);
+      c["model"] = prefixed(c["model"]);
+      summary["comparisons"].push_back(c);
+    }
+  }
+  return summary;
+}
+
+}  // namespace
+
+StudyOutcome finish_study(const StudyConfig& config, const fs::path& out, const std::vector<report::TaskStudy>& studies,
+                          const json& per_task, StageRunner& stages, int threads) {
+  auto start = std::chrono::steady_clock::now();
+  report::StudyReportInput input;
+  input.name = config.name;
+  input.tasks = studies;
+  double total = 0;
+  for (const StageTiming& t : stages.timings()) total += t.seconds;
+  input.provenance_summary = fmt::format(
+      "rlvr {} at commit {}\nseed {}, {} threads on {} cores\nconfig: {}\ntotal stage time {:.0f} s",
+      RLVR_VERSION, RLVR_GIT_COMMIT, config.seed, threads, std::thread::hardware_concurrency(),
+      (out / "config.toml").string(), total);
+  for (const StageTiming& t : stages.timings())
+    input.stage_seconds.push_back({t.stage + (t.cached ? " (cached)" : ""), t.seconds});
+  report::write_study_report(input, out);
+  stages.record("report", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+
+  json summary = combined_summary(config.task_names(), out);
+  // Timings live in provenance.json: summary.json holds results only, so an
+  // interrupted and resumed study gives the same summary as an uninterrupted one.
+  summary["study"] = {{"name", config.name}, {"tasks", per_task}, {"seed", config.seed}, {"threads", threads}};
+  write_file_atomically(out / "summary.json", summary.dump(2) + "\n");
+  write_provenance(out / "provenance.json", config.source, config.seed, threads, stages.timings());
+
+  StudyOutcome outcome;
+  outcome.report = out / "report.html";
+  outcome.summary = out / "summary.json";
+  outcome.headline = headline_table(studies);
+  return outcome;
+}
+
+}  // namespace rlvr::study
