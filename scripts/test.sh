@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Sets up (installs, builds) and runs the whole test suite: every test program
 # through CTest, the Python package's tests with pytest, a bounded fuzzing run
-# of the answer verifier (libFuzzer with AddressSanitizer), and with
-# RLVR_SANITIZE_TESTS=1 the instrument's rooms' tests again under
-# AddressSanitizer + UBSan and ThreadSanitizer (scripts/sanitize.sh, in
-# build-asan/ and build-tsan/; about 27 more minutes on 2 cores, so not by default).
+# of the answer verifier (libFuzzer with AddressSanitizer), and the
+# instrument's rooms' tests again under AddressSanitizer + UBSan and the
+# threaded code under ThreadSanitizer (scripts/sanitize.sh, in build-asan/ and
+# build-tsan/; about 27 minutes on 2 cores, mostly compiling).
+# RLVR_SANITIZE_TESTS=0 leaves the sanitizer half out, for a quicker local run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,6 +17,6 @@ ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 900
 # tests collected).
 RLVR_REQUIRE_CLI=1 RLVR_CLI="$PWD/build/rlvr" .venv/bin/python -m pytest -q -p no:cacheprovider python/tests
 scripts/fuzz.sh "${RLVR_FUZZ_SECONDS:-60}"
-if [ "${RLVR_SANITIZE_TESTS:-0}" = 1 ]; then
+if [ "${RLVR_SANITIZE_TESTS:-1}" != 0 ]; then
   scripts/sanitize.sh
 fi

@@ -14,7 +14,7 @@ const std::vector<LabCommand>& lab_commands() {
       {"serve", "serve a laboratory checkpoint with the OpenAI API (completions with echo and logprobs, chat)"},
       {"study",
        "run the whole experiment from one config: pretrain, RL, distill, sample, verify, analyze, "
-       "perplexity, report"},
+       "perplexity, report; or, for models served elsewhere or on disk ([[models]]), sample to report"},
       {"train", "RLVR: train a base model on a task family with one of the reference algorithms "
                 "(--algo; see train --help)"},
   };

@@ -25,7 +25,7 @@ const rlvr::cli::Registration registration(
           ->required();
       sub.add_option("--from", args->from,
                      "run this stage and every later one again: pretrain, rl, distill, sample, "
-                     "analyze, perplexity, report");
+                     "verify, analyze, perplexity, report");
       sub.add_option("--threads", args->threads, "threads (0: the config's, else all cores)");
       sub.callback([args] {
         rlvr::study::StudyConfig config = rlvr::study::load_study_config(args->config);
