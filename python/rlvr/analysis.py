@@ -107,9 +107,11 @@ def _problems(source: Any, where: str) -> List[Tuple[str, int, int, int, List[Tu
 
 def analyze(models: Mapping[str, Any], *, baseline: Optional[str] = None, k: Optional[Sequence[int]] = None,
             bootstrap: int = 1000, seed: int = 0, ci_level: float = 0.95, maj_draws: int = 32, threads: int = 0,
-            group_answers: str = "exact", format: str = "auto", out: Optional[PathLike] = None) -> Dict[str, Any]:
+            group_answers: str = "exact", cover_tau: Optional[Sequence[float]] = None, format: str = "auto",
+            out: Optional[PathLike] = None) -> Dict[str, Any]:
     """Analyse several models' samples: pass@k and maj@k with bootstrap intervals,
-    crossover k, Delta_SE and coverage (docs/METRICS.md). Returns summary.json as a dict.
+    crossover k, Delta_SE, coverage and cover@tau (docs/METRICS.md). Returns
+    summary.json as a dict.
 
     models maps a label to either
       - files: a path or a list of paths (reference rows, flat samples or counts, as
@@ -119,7 +121,8 @@ def analyze(models: Mapping[str, Any], *, baseline: Optional[str] = None, k: Opt
         "correct": int}; or a dict of equally long columns with those names.
     All models must be given the same way. The options are those of `rlvr analyze`
     (baseline: default the first model; k: default powers of two up to the smallest n
-    and that n; group_answers "exact" or "equivalent"; format for files: auto,
+    and that n; group_answers "exact" or "equivalent"; cover_tau: the accuracy
+    thresholds of cover@tau, each in (0, 1], default 0.1, 0.3, 0.5, 0.7, 0.9; format for files: auto,
     reference, samples or counts). With out, summary.json and the CSV tables are also
     written into that folder. Bad files raise rlvr.InputError naming file, line and field.
     """
@@ -127,7 +130,8 @@ def analyze(models: Mapping[str, Any], *, baseline: Optional[str] = None, k: Opt
         raise TypeError("models must be a non-empty dict of label -> files or samples")
     options = dict(baseline=baseline or "", k=[int(x) for x in (k or [])], bootstrap=int(bootstrap), seed=int(seed),
                    ci_level=float(ci_level), maj_draws=int(maj_draws), threads=int(threads),
-                   group_answers=group_answers, out=os.fspath(out) if out is not None else "")
+                   group_answers=group_answers, cover_tau=[float(t) for t in (cover_tau or [])],
+                   out=os.fspath(out) if out is not None else "")
     labels = list(models)
     for label in labels:
         if not isinstance(label, str) or not label:

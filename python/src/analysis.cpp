@@ -47,8 +47,11 @@ py::array_t<double> pass_at_k_elementwise(const Int64Array& n, const Int64Array&
 
 metrics::AnalysisOptions analysis_options(const std::string& baseline, const std::vector<int64_t>& ks, int64_t bootstrap,
                                           uint64_t seed, double ci_level, int maj_draws, int threads,
-                                          const std::string& group_answers) {
+                                          const std::string& group_answers, const std::vector<double>& cover_taus) {
   metrics::AnalysisOptions o;
+  for (double tau : cover_taus)
+    if (!(tau > 0.0 && tau <= 1.0)) throw py::value_error(fmt::format("cover_tau values lie in (0, 1], got {}", tau));
+  if (!cover_taus.empty()) o.cover_taus = cover_taus;  // else the defaults of `rlvr analyze`
   o.baseline = baseline;
   o.ks = ks;
   for (int64_t k : ks)
@@ -108,23 +111,25 @@ void bind_analysis(py::module_& m) {
       "analyze_files",
       [](const std::vector<std::pair<std::string, std::vector<std::filesystem::path>>>& models, const std::string& format,
          const std::string& baseline, const std::vector<int64_t>& ks, int64_t bootstrap, uint64_t seed, double ci_level,
-         int maj_draws, int threads, const std::string& group_answers, const std::string& out) {
+         int maj_draws, int threads, const std::string& group_answers, const std::vector<double>& cover_tau,
+         const std::string& out) {
         metrics::AnalysisOptions options =
-            analysis_options(baseline, ks, bootstrap, seed, ci_level, maj_draws, threads, group_answers);
+            analysis_options(baseline, ks, bootstrap, seed, ci_level, maj_draws, threads, group_answers, cover_tau);
         data::ReadOptions read{data::parse_input_format(format), threads};
         py::gil_scoped_release release;
         Analysis analysis = metrics::analyze_files(models, read, options);
         return finish(analysis, out);
       },
       py::arg("models"), py::arg("format"), py::arg("baseline"), py::arg("k"), py::arg("bootstrap"), py::arg("seed"),
-      py::arg("ci_level"), py::arg("maj_draws"), py::arg("threads"), py::arg("group_answers"), py::arg("out"));
+      py::arg("ci_level"), py::arg("maj_draws"), py::arg("threads"), py::arg("group_answers"), py::arg("cover_tau"),
+      py::arg("out"));
   m.def(
       "analyze_counts",
       [](const std::vector<std::pair<std::string, std::vector<ProblemRow>>>& models, const std::string& baseline,
          const std::vector<int64_t>& ks, int64_t bootstrap, uint64_t seed, double ci_level, int maj_draws, int threads,
-         const std::string& group_answers, const std::string& out) {
+         const std::string& group_answers, const std::vector<double>& cover_tau, const std::string& out) {
         metrics::AnalysisOptions options =
-            analysis_options(baseline, ks, bootstrap, seed, ci_level, maj_draws, threads, group_answers);
+            analysis_options(baseline, ks, bootstrap, seed, ci_level, maj_draws, threads, group_answers, cover_tau);
         std::vector<metrics::ModelInput> inputs;
         for (const auto& [label, rows] : models) inputs.push_back({label, model_samples(label, rows)});
         py::gil_scoped_release release;
@@ -132,7 +137,7 @@ void bind_analysis(py::module_& m) {
         return finish(analysis, out);
       },
       py::arg("models"), py::arg("baseline"), py::arg("k"), py::arg("bootstrap"), py::arg("seed"), py::arg("ci_level"),
-      py::arg("maj_draws"), py::arg("threads"), py::arg("group_answers"), py::arg("out"));
+      py::arg("maj_draws"), py::arg("threads"), py::arg("group_answers"), py::arg("cover_tau"), py::arg("out"));
 }
 
 }  // namespace rlvr::python

@@ -148,3 +148,27 @@ def test_equals_the_command_lines_summary_json(tmp_path, files):
         for csv in sorted(p.name for p in cli_out.glob("*.csv")):
             assert (py_out / csv).read_bytes() == (cli_out / csv).read_bytes(), csv
         assert sorted(p.name for p in cli_out.glob("*.csv")) == sorted(p.name for p in py_out.glob("*.csv"))
+
+
+def test_cover_at_tau_thresholds_as_the_command_line(tmp_path, files):
+    """cover@tau: the share of problems a model answers right at least a fraction tau
+    of the time, at the thresholds asked for, as `rlvr analyze --cover-tau` gives it."""
+    base, _, _ = files
+    records = [json.loads(line) for line in base.read_text().splitlines()]
+    summary = rlvr.analyze({"base": base}, cover_tau=[0.25, 0.5, 1.0], bootstrap=0)
+    counts = {}
+    for r in records:
+        n, c = counts.get(r["problem_id"], (0, 0))
+        counts[r["problem_id"]] = (n + 1, c + r["correct"])
+    for tau in (0.25, 0.5, 1.0):
+        expected = sum(c >= tau * n for n, c in counts.values()) / len(counts)
+        assert summary["models"]["base"]["cover_at_tau"][f"{tau:g}"] == pytest.approx(expected, abs=1e-12)
+    assert sorted(summary["models"]["base"]["cover_at_tau"]) == ["0.25", "0.5", "1"]
+    with pytest.raises(ValueError, match="cover_tau"):
+        rlvr.analyze({"base": base}, cover_tau=[0.0])
+    cli = cli_path()
+    if cli.exists():
+        subprocess.run([str(cli), "analyze", "--model", f"base={base}", "--cover-tau", "0.25,0.5,1",
+                        "--bootstrap", "0", "--out", str(tmp_path / "cli")], check=True, stdout=subprocess.DEVNULL)
+        from_cli = json.loads((tmp_path / "cli" / "summary.json").read_text())
+        assert from_cli["models"]["base"]["cover_at_tau"] == summary["models"]["base"]["cover_at_tau"]
