@@ -371,5 +371,27 @@ TEST(LineChart, CrossoversAtTheSameKShareOneMarker) {
   EXPECT_EQ(testing::count(svg, "class=\"x-marker\""), 2);
 }
 
+TEST(LineChart, CoverAtTauIsOneBandedLinePerModelOverTau) {
+  Analysis a = testing::sample_analysis();
+  a.bootstrap = 200;
+  a.models[0].cover_at_tau = {{0.1, 0.9, 0.85, 0.95}, {0.5, 0.4, 0.3, 0.5}, {0.9, 0.1, 0.05, 0.2}};
+  for (size_t i = 1; i < a.models.size(); ++i) a.models[i].cover_at_tau.clear();
+  LineChart chart = cover_chart(a);
+  ASSERT_EQ(chart.series.size(), 1u);  // only the model that has cover@tau
+  EXPECT_EQ(chart.x_scale, XScale::linear);
+  ASSERT_EQ(chart.series[0].points.size(), 3u);
+  EXPECT_DOUBLE_EQ(chart.series[0].points[1].x, 0.5);
+  EXPECT_DOUBLE_EQ(chart.series[0].points[1].y, 0.4);
+  EXPECT_DOUBLE_EQ(*chart.series[0].points[1].low, 0.3);
+  Palette p;
+  std::string svg = render_line_chart(chart, p);
+  EXPECT_EQ(check_markup(svg), "");
+  EXPECT_EQ(testing::count(svg, "class=\"band\""), 1) << svg.substr(0, 400);
+  a.bootstrap = 0;  // no intervals: no band
+  EXPECT_FALSE(cover_chart(a).series[0].points[0].low.has_value());
+  for (auto& m : a.models) m.cover_at_tau.clear();
+  EXPECT_TRUE(cover_chart(a).series.empty());
+}
+
 }  // namespace
 }  // namespace rlvr::report

@@ -62,14 +62,14 @@ TEST(HtmlPage, NumberCells) {
 TEST(AnalysisReport, WritesAllFilesWellFormed) {
   fs::path dir = fresh_dir("files");
   write_analysis_report(rlvr::testing::sample_analysis(), dir);
-  for (const char* f : {"report.html", "pass_at_k.svg", "maj_at_k.svg", "accuracy_histogram.svg"}) {
+  for (const char* f : {"report.html", "pass_at_k.svg", "maj_at_k.svg", "accuracy_histogram.svg", "cover_at_tau.svg"}) {
     ASSERT_TRUE(fs::exists(dir / f)) << f;
     EXPECT_EQ(check_markup(rlvr::read_file(dir / f)), "") << f;
   }
   // No temporary files are left beside the outputs.
   int entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
-  EXPECT_EQ(entries, 4);
+  EXPECT_EQ(entries, 5);
 
   std::string html = rlvr::read_file(dir / "report.html");
   std::string pass = rlvr::read_file(dir / "pass_at_k.svg");
@@ -109,9 +109,11 @@ TEST(AnalysisReport, WritesAllFilesWellFormed) {
 
 TEST(AnalysisReport, NoMajFigureWithoutAnswersAndNoBandWithoutIntervals) {
   rlvr::Analysis a = rlvr::testing::sample_analysis();
+  a.bootstrap = 0;  // no bootstrap was run: no interval anywhere
   for (auto& m : a.models) {
     m.maj_at_k.clear();
-    for (auto& p : m.pass_at_k) p.ci_low = p.ci_high = 0;  // no bootstrap was run
+    for (auto& p : m.pass_at_k) p.ci_low = p.ci_high = 0;
+    for (auto& p : m.cover_at_tau) p.ci_low = p.ci_high = 0;
   }
   fs::path dir = fresh_dir("nomaj");
   rlvr::write_file_atomically(dir / "maj_at_k.svg", "stale");

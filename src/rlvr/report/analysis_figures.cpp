@@ -179,6 +179,28 @@ const std::vector<std::string>& accuracy_bins() {
   return kBins;
 }
 
+LineChart cover_chart(const Analysis& a) {
+  LineChart chart;
+  chart.title = "cover@tau by model";
+  chart.x_label = "tau (least accuracy c/n that counts a problem as covered)";
+  chart.y_label = "cover@tau";
+  chart.x_scale = XScale::linear;
+  for (const auto& m : a.models) {
+    if (m.cover_at_tau.empty()) continue;
+    LineSeries s{m.label, {}};
+    for (const CoverPoint& p : m.cover_at_tau) {
+      LinePoint lp{p.tau, p.value, std::nullopt, std::nullopt};
+      if (a.bootstrap > 0) {
+        lp.low = p.ci_low;
+        lp.high = p.ci_high;
+      }
+      s.points.push_back(lp);
+    }
+    chart.series.push_back(std::move(s));
+  }
+  return chart;
+}
+
 BarChart accuracy_histogram_chart(const Analysis& a) {
   BarChart chart;
   chart.title = "Per-problem accuracy";

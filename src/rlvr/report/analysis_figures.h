@@ -43,6 +43,10 @@ Table paired_differences_table(const Analysis& a);
 // with its interval. Empty (no rows) when no model has cover@tau.
 Table cover_table(const Analysis& a);
 
+// cover@tau against tau on a linear axis, one series per model that has it,
+// with its bootstrap band; no series when no model has cover@tau.
+LineChart cover_chart(const Analysis& a);
+
 // The k_max shared by all models' pass@k (or maj@k) curves; nullopt when they differ.
 std::optional<int64_t> common_k_max(const Analysis& a, bool maj);
 

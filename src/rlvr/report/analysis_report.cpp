@@ -170,6 +170,8 @@ void write_analysis_report(const Analysis& analysis, const std::filesystem::path
   const std::string pass_svg = render_line_chart(curve_chart(analysis, false), palette);
   const std::string maj_svg = maj ? render_line_chart(curve_chart(analysis, true), palette) : "";
   const std::string hist_svg = render_bar_chart(accuracy_histogram_chart(analysis), palette);
+  const LineChart cover_lines = cover_chart(analysis);
+  const std::string cover_svg = cover_lines.series.empty() ? "" : render_line_chart(cover_lines, palette);
 
   std::string models_list;
   for (size_t i = 0; i < labels.size(); ++i) models_list += (i ? ", " : "") + labels[i];
@@ -238,6 +240,12 @@ void write_analysis_report(const Analysis& analysis, const std::filesystem::path
               "Number of problems in each bin of per-problem accuracy c/n, one bar per model. The "
               "leftmost bin holds problems a model (almost) never solves.",
               "fig-accuracy-histogram");
+  if (!cover_svg.empty())
+    page.figure(cover_svg,
+                "cover@tau against tau: the share of problems a model solves in at least a fraction tau of "
+                "its samples, with bootstrap bands. At small tau it is close to pass@k at large k; at large "
+                "tau it counts only problems solved reliably, so a model that sharpens rises on the right.",
+                "fig-cover-at-tau");
 
   if (!analysis.per_problem.empty()) {
     page.section("Per-problem counts", "per-problem");
@@ -262,6 +270,12 @@ void write_analysis_report(const Analysis& analysis, const std::filesystem::path
     std::filesystem::remove(out_dir / "maj_at_k.svg", ignored);
   }
   write_file_atomically(out_dir / "accuracy_histogram.svg", hist_svg);
+  if (!cover_svg.empty()) {
+    write_file_atomically(out_dir / "cover_at_tau.svg", cover_svg);
+  } else {
+    std::error_code ignored;
+    std::filesystem::remove(out_dir / "cover_at_tau.svg", ignored);
+  }
   write_file_atomically(out_dir / "report.html", page.render());
 }
 
