@@ -76,6 +76,9 @@ inline report::TaskStudy sample_task(const std::string& task, double shift, bool
   }
   a.baseline = "base";
   a.bootstrap = 1000;
+  a.cover_taus = {0.1, 0.3, 0.5, 0.7, 0.9};
+  for (size_t i = 0; i < a.models.size(); ++i)
+    a.models[i].cover_at_tau = cover(0.86 + 0.02 * static_cast<double>(i), 0.18 - 0.03 * static_cast<double>(i));
   a.problems = 200;
   a.ks = {1, 2, 4, 8, 16, 32, 64};
   a.per_problem[task + "/0"]["base"] = {64, 10};

@@ -88,7 +88,7 @@ TEST(StudyReport, WritesPageAndEveryFigureAsWellFormedFiles) {
   std::string html = rlvr::read_file(dir / "report.html");
   EXPECT_EQ(rlvr::testing::check_markup(html), "");
   for (const char* task : {"countdown", "modeq"}) {
-    for (const char* fig : {"pass_at_k", "accuracy_histogram", "perplexity", "training_pass_at_1",
+    for (const char* fig : {"pass_at_k", "accuracy_histogram", "cover_at_tau", "perplexity", "training_pass_at_1",
                             "training_pass_at_k", "training_reward"}) {
       fs::path svg = dir / "figures" / (std::string(task) + "_" + fig + ".svg");
       ASSERT_TRUE(fs::exists(svg)) << svg;

@@ -30,7 +30,7 @@ const std::set<std::string>& reserved_ids() {
 const std::vector<std::string>& id_suffixes() {
   static const std::vector<std::string> kSuffixes = {
       "findings", "headline", "pass-at-k", "fig-pass-at-k", "steps-valid", "fig-steps-valid-pass-at-k",
-      "coverage", "histogram", "fig-accuracy-histogram", "perplexity", "fig-perplexity", "training",
+      "coverage", "histogram", "fig-accuracy-histogram", "fig-cover-at-tau", "perplexity", "fig-perplexity", "training",
       "fig-training-pass-at-1", "fig-training-pass-at-k", "fig-training-reward", "per-problem", "notes"};
   return kSuffixes;
 }
@@ -382,6 +382,10 @@ class StudyPageBuilder {
            "Number of problems in each bin of per-problem accuracy c/n, one bar per model. The leftmost bin "
            "holds problems a model (almost) never solves; the rightmost, problems it (almost) always solves.");
     if (Table cover = cover_table(a); !cover.rows.empty()) page.table(cover);
+    if (const LineChart cover = cover_chart(a); !cover.series.empty())
+      figure(page, p, "cover_at_tau", render_line_chart(cover, palette_),
+             "cover@tau against tau: the share of problems a model solves in at least a fraction tau of its "
+             "samples, with bootstrap bands. Sharpening lifts the right end; a wider boundary lifts the left end.");
 
     page.subheading("Perplexity", p + "-perplexity");
     if (t.perplexity.empty()) {
