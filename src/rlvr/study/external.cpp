@@ -129,9 +129,7 @@ class ExternalStudy {
     study.task = benchmark.name;
     analyse(benchmark, samples, study);
     study.perplexity = cross_perplexity(cache, benchmark, samples);
-    const std::vector<metrics::ModelFinding> described = metrics::describe_models(study.analysis);
-    study.findings = metrics::findings_summary(described);
-    for (const metrics::ModelFinding& f : described) study.finding_items.push_back(f.sentence);
+    describe_findings(study);
     json models = json::array();
     for (const ModelSamples& s : samples) {
       json m = {{"label", s.model->label}, {"samples", s.file.string()}};
@@ -228,10 +226,12 @@ class ExternalStudy {
     std::map<std::string, std::string> prompts;
     for (const client::Question& q : benchmark.questions) prompts[q.id] = template_.completion_prompt(q.text);
     json key_parts = {"perplexity", template_.text, c.eos_text, c.perplexity_responses, base.served_model};
+    bool any_made_now = false;
     for (const ModelSamples& s : samples) {
       key_parts.push_back(s.key);
-      if (s.made_now) cache.invalidate("perplexity");
+      any_made_now |= s.made_now;
     }
+    if (any_made_now) cache.invalidate("perplexity");
     auto scorer_options = [&](const ExternalModel& scorer) {
       client::EndpointPerplexityOptions o;
       o.endpoints = scorer.endpoints;
@@ -256,10 +256,7 @@ class ExternalStudy {
                   }
                   write_file_atomically(dir / "perplexity.json", groups.dump() + "\n");
                 });
-    std::vector<report::PerplexityGroup> out;
-    for (const json& g : json::parse(read_file(cache.dir("perplexity") / "perplexity.json")))
-      out.push_back({g["scorer"], g["responder"], g["values"].get<std::vector<double>>()});
-    return out;
+    return read_perplexity_groups(cache.dir("perplexity") / "perplexity.json");
   }
 
   const StudyConfig& config_;

@@ -304,10 +304,7 @@ std::vector<report::PerplexityGroup> StudyRun::cross_perplexity(StageCache& cach
     }
     write_file_atomically(dir / "perplexity.json", groups.dump() + "\n");
   });
-  std::vector<report::PerplexityGroup> out;
-  for (const json& g : json::parse(read_file(cache.dir("perplexity") / "perplexity.json")))
-    out.push_back({g["scorer"], g["responder"], g["values"].get<std::vector<double>>()});
-  return out;
+  return read_perplexity_groups(cache.dir("perplexity") / "perplexity.json");
 }
 
 namespace {
@@ -340,9 +337,7 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
   analyse(task, models, sample_files, study);
   study.perplexity = cross_perplexity(cache, task, models, sample_files);
   study.training = training_curves(models);
-  const std::vector<metrics::ModelFinding> described = metrics::describe_models(study.analysis);
-  study.findings = metrics::findings_summary(described);
-  for (const metrics::ModelFinding& f : described) study.finding_items.push_back(f.sentence);
+  describe_findings(study);
   json list = json::array();
   for (const TrainedModel& m : models) list.push_back({{"label", m.label}, {"checkpoint", m.dir.string()}});
   section = task_section(study, list);

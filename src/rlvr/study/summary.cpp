@@ -25,6 +25,19 @@ metrics::AnalysisOptions study_analysis_options(const StudyConfig& config, const
   return a;
 }
 
+void describe_findings(report::TaskStudy& study) {
+  const std::vector<metrics::ModelFinding> described = metrics::describe_models(study.analysis);
+  study.findings = metrics::findings_summary(described);
+  for (const metrics::ModelFinding& f : described) study.finding_items.push_back(f.sentence);
+}
+
+std::vector<report::PerplexityGroup> read_perplexity_groups(const fs::path& file) {
+  std::vector<report::PerplexityGroup> groups;
+  for (const json& g : json::parse(read_file(file)))
+    groups.push_back({g["scorer"], g["responder"], g["values"].get<std::vector<double>>()});
+  return groups;
+}
+
 json task_section(const report::TaskStudy& study, json models) {
   json verdicts = json::object();
   for (const metrics::ModelFinding& f : metrics::describe_models(study.analysis))

@@ -20,6 +20,12 @@ namespace rlvr::study {
 // The analysis a study runs on its samples, against `baseline`.
 metrics::AnalysisOptions study_analysis_options(const StudyConfig& config, const std::string& baseline, int threads);
 
+// The findings box and a sentence per compared model, from study.analysis.
+void describe_findings(report::TaskStudy& study);
+
+// A perplexity stage's perplexity.json: groups of (scorer, responder, values).
+std::vector<report::PerplexityGroup> read_perplexity_groups(const std::filesystem::path& file);
+
 // One task's section of summary.json: findings, verdicts, median
 // perplexities, pass@k with valid steps, and `models` as given.
 nlohmann::json task_section(const report::TaskStudy& study, nlohmann::json models);
