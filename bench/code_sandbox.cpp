@@ -9,7 +9,7 @@
 // second, passes and time-outs for each.
 //
 //   build/bench/bench_code_sandbox [--data-dir data] [--repeat 10] [--timeout 3] [--workers N]
-//                                  [--fresh-limit 328] [--no-peer]
+//                                  [--fresh-limit 328] [--no-peer] [--no-mixed]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   int repeat = 10, workers = static_cast<int>(std::thread::hardware_concurrency());
   size_t fresh_limit = 328;
   double timeout = 3.0;
-  bool peer = true;
+  bool peer = true, mixed_set = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
     else if (a == "--workers") workers = std::atoi(next().c_str());
     else if (a == "--fresh-limit") fresh_limit = static_cast<size_t>(std::atoll(next().c_str()));
     else if (a == "--no-peer") peer = false;
+    else if (a == "--no-mixed") mixed_set = false;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
     print(canonical_name.c_str(), "fresh interpreter",
           run_ours(fresh, sandbox::Mode::FreshInterpreter, timeout, workers));
   if (peer) run_peer(canonical_name.c_str(), canonical, timeout, workers);
+  if (!mixed_set) return 0;
   print("mixed, 20% time-outs", "fork server", run_ours(mixed, sandbox::Mode::ForkServer, timeout, workers));
   if (peer) run_peer("mixed, 20% time-outs", mixed, timeout, workers);
   return 0;

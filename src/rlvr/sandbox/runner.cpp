@@ -337,11 +337,9 @@ Result Runner::run(const std::string& source) {
         spec.filter = filter_for(FilterProfile::Server);
         spec.limits = limits;
         spec.limits.cpu_seconds = 1e9;  // each child gets its own CPU limit
-        // The server, the supervisor and supervisors still exiting count too.
+        // The server and the program it runs count too; each program sets its own limit.
         spec.limits.processes = limits.processes + 8;
         spec.drop_capabilities = false;  // it mounts /tmp and /proc for each child
-        Clock::time_point start = Clock::now();
-        (void)start;
         try {
           server->pid = spawn_jailed(spec);
         } catch (const Error& e) {

@@ -1,5 +1,6 @@
 #include "rlvr/sandbox/seccomp_filter.h"
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,7 +30,6 @@ const char* const kRefused[] = {
     "umount2",
     "pivot_root",
     "chroot",
-    "setns",
     "kexec_load",
     "kexec_file_load",
     "init_module",
@@ -94,6 +94,10 @@ std::string build_filter(FilterProfile profile) {
   if (profile == FilterProfile::Program) {
     check(seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(mount), 0), "mount");
     check(seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(unshare), 0), "unshare");
+    check(seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(setns), 0), "setns");
+  } else {
+    // The server returns to its own PID namespace after each fork; no other kind.
+    check(seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(setns), 1, SCMP_A1(SCMP_CMP_NE, CLONE_NEWPID)), "setns");
   }
   // Sockets: only AF_UNIX. Even with a private network namespace, this keeps
   // netlink and raw packet sockets out of reach.

@@ -10,8 +10,9 @@ namespace rlvr::sandbox {
 
 enum class FilterProfile {
   Program,  // what an untrusted program gets
-  Server,   // the fork server: Program plus mount and unshare, which it needs
-            // to give each child its own namespaces before it adds Program
+  Server,   // the fork server: Program plus mount, unshare and setns into a PID
+            // namespace, which it needs to give each child its own namespaces
+            // before the child adds Program
 };
 
 // The BPF instructions (struct sock_filter, 8 bytes each) as raw bytes.

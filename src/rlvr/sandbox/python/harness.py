@@ -64,12 +64,15 @@ def run_once():
 
 # ---- fork server ----
 # serve() runs as init of the jail the C++ side built, with a seccomp filter
-# that still allows mount and unshare. For each program it forks a
-# supervisor, which unshares new PID, mount and IPC namespaces and forks the
-# program's process: init of its own PID namespace, with a fresh /tmp and
-# /proc, rlimits, no capabilities and the strict filter. The supervisor sits
-# outside that PID namespace, so the program cannot signal it; it enforces the
-# wall-clock limit by killing the program's init, which ends the namespace.
+# that still allows mount, unshare and setns into a PID namespace. For each
+# program it calls unshare(CLONE_NEWPID) and forks once: the child is init of
+# a new PID namespace; the server then returns its own later children to its
+# own namespace with setns. The child unshares new mount and IPC namespaces,
+# mounts a fresh /tmp and /proc, sets rlimits, drops every capability and
+# installs the strict filter. The server stays outside that PID namespace,
+# where the program cannot see or signal it; it enforces the wall-clock limit
+# by killing the program's init, which ends the namespace, and reaps it
+# before it answers, so nothing of the program outlives its answer.
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _CLONE_NEWNS, _CLONE_NEWPID, _CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
@@ -131,6 +134,7 @@ def _write_frame(fd, obj):
 def _enter_program_jail(config, stdout_w, stderr_w, result_w):
     """In the program's process (init of a new PID namespace): last steps, then the strict filter."""
     limits = config["limits"]
+    _check(_libc.unshare(_CLONE_NEWNS | _CLONE_NEWIPC), "unshare")
     # Its own session and process group: kill(0, sig) reaches a process group
     # across PID namespaces, and the server's group must stay out of reach.
     os.setsid()
@@ -158,9 +162,9 @@ def _enter_program_jail(config, stdout_w, stderr_w, result_w):
     resource.setrlimit(resource.RLIMIT_AS, (limits["memory_bytes"],) * 2)
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"],) * 2)
     resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"],) * 2)
-    # Counted in the server's user namespace, where the server and the
-    # supervisor are two more: the program gets what a fresh interpreter gets.
-    resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"] + 2,) * 2)
+    # Counted in the server's user namespace, where the server is one more:
+    # the program gets what a fresh interpreter gets.
+    resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"] + 1,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # No capabilities, now or after an execve.
     _check(_prctl(_PR_SET_SECUREBITS, 0x2F), "securebits")
@@ -177,15 +181,23 @@ def _enter_program_jail(config, stdout_w, stderr_w, result_w):
                        ctypes.c_ulong(0), ctypes.c_ulong(0)), "seccomp")
 
 
-def _supervise(config, request, response_fd):
-    """The supervisor: outside the program's PID namespace, enforces its limits."""
-    limits = config["limits"]
-    start = time.monotonic()
-    _check(_libc.unshare(_CLONE_NEWPID | _CLONE_NEWNS | _CLONE_NEWIPC), "unshare")
+def _start_program(config, request, own_pid_namespace):
+    """Forks the program's process as init of a new PID namespace; returns its pid and the read ends."""
     stdout_r, stdout_w = os.pipe()
     stderr_r, stderr_w = os.pipe()
     result_r, result_w = os.pipe()
-    pid = os.fork()
+    pid = -1
+    try:
+        _check(_libc.unshare(_CLONE_NEWPID), "unshare")
+        try:
+            pid = os.fork()
+        finally:
+            if pid != 0:  # the server (also when fork failed): later children in its own namespace again
+                _check(_libc.setns(own_pid_namespace, _CLONE_NEWPID), "setns")
+    except BaseException:
+        for fd in (stdout_r, stdout_w, stderr_r, stderr_w, result_r, result_w):
+            os.close(fd)
+        raise
     if pid == 0:
         try:
             _enter_program_jail(config, stdout_w, stderr_w, result_w)
@@ -196,6 +208,14 @@ def _supervise(config, request, response_fd):
     os.close(stdout_w)
     os.close(stderr_w)
     os.close(result_w)
+    return pid, stdout_r, stderr_r, result_r
+
+
+def _supervise(config, request, own_pid_namespace):
+    """Runs one program within its limits and returns what happened, once its namespace is gone."""
+    limits = config["limits"]
+    start = time.monotonic()
+    pid, stdout_r, stderr_r, result_r = _start_program(config, request, own_pid_namespace)
     tail = limits["tail_bytes"]
     buffers = {stdout_r: bytearray(), stderr_r: bytearray(), result_r: bytearray()}
     poller = select.poll()
@@ -232,7 +252,9 @@ def _supervise(config, request, response_fd):
         os.kill(pid, signal.SIGKILL)  # init of the namespace: everyone in it dies
     _, status, usage = os.wait4(pid, 0)
     seconds = time.monotonic() - start
-    _write_frame(response_fd, {
+    for fd in buffers:
+        os.close(fd)
+    return {
         "result": buffers[result_r].decode("utf-8", "replace"),
         "stdout": buffers[stdout_r].decode("utf-8", "replace"),
         "stderr": buffers[stderr_r].decode("utf-8", "replace"),
@@ -242,7 +264,7 @@ def _supervise(config, request, response_fd):
         "output_limited": output_limited,
         "seconds": seconds,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
-    })
+    }
 
 
 _WARM_MODULES = ("typing", "math", "re", "collections", "itertools", "functools", "heapq", "string", "hashlib",
@@ -264,30 +286,15 @@ def serve():
             __import__(name)
         except ImportError:
             pass
+    own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY)
     gc.collect()
     gc.freeze()  # fewer copied pages in each child
     while True:
         request = _read_frame(requests)
         if request is None:
             return
-        # Supervisors answer before they exit; their exit (tearing down the
-        # program's mount namespace) overlaps the next program, and they are
-        # reaped here, before each new one.
-        _reap_finished()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _supervise(config, request, responses)
-            except BaseException as error:
-                _write_frame(responses, {"error": "supervisor: %s" % error})
-            os._exit(0)
-
-
-def _reap_finished():
-    while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+            answer = _supervise(config, request, own_pid_namespace)
+        except Exception as error:
+            answer = {"error": "fork server: %s" % error}
+        _write_frame(responses, answer)
