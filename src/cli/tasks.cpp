@@ -1,11 +1,14 @@
 // rlvr tasks: lists the task families and their strategies; `rlvr tasks show`
-// prints sample problems with every strategy's trace and the verifier's verdict.
+// prints sample problems with every strategy's trace and the verifier's verdict;
+// `rlvr tasks chance` what guessing the answer alone scores, per family and difficulty.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "rlvr/tasks/chance.h"
 #include "rlvr/tasks/corpus.h"
 #include "rlvr/tasks/strategy_stats.h"
 #include "rlvr/tasks/task.h"
@@ -100,6 +103,30 @@ void show(const ShowOptions& o) {
   }
 }
 
+struct ChanceOptions {
+  uint64_t count = 300;
+  uint64_t seed = 1;
+  std::vector<uint64_t> ks = {1, 64, 256};
+};
+
+// A table per family and difficulty: pass@k of a model that only guesses the answer.
+void chance(const ChanceOptions& o) {
+  fmt::print("pass@k of guessing the final answer alone, over test problems 0..{} (seed {})\n", o.count - 1,
+             o.seed);
+  fmt::print("{:<10} {:>10}", "family", "difficulty");
+  for (uint64_t k : o.ks) fmt::print(" {:>10}", fmt::format("pass@{}", k));
+  fmt::print("\n");
+  for (const auto& name : tasks::family_names()) {
+    const auto& f = tasks::family(name);
+    for (int d = f.min_difficulty(); d <= f.max_difficulty(); ++d) {
+      auto problems = tasks::problem_set(f, tasks::Split::test, o.count, d, o.seed);
+      fmt::print("{:<10} {:>10}", name, d);
+      for (uint64_t k : o.ks) fmt::print(" {:>10.4f}", tasks::chance_pass_at_k(f, problems, k));
+      fmt::print("\n");
+    }
+  }
+}
+
 const Registration registration{
     "tasks", "List the task families, their strategies and corpus mixes; show samples",
     [](CLI::App& sub) {
@@ -117,8 +144,17 @@ const Registration registration{
       show_cmd->add_flag("--summary", options->summary,
                          "print per-strategy correctness over --count problems instead");
       show_cmd->callback([options] { show(*options); });
-      sub.callback([&sub, show_cmd, names_only] {
-        if (!show_cmd->parsed()) list_families(*names_only);
+      auto chance_options = std::make_shared<ChanceOptions>();
+      CLI::App* chance_cmd = sub.add_subcommand(
+          "chance", "print pass@k of guessing the final answer alone, per family and difficulty");
+      chance_cmd->add_option("--count", chance_options->count, "test problems per difficulty (default 300)")
+          ->check(CLI::PositiveNumber);
+      chance_cmd->add_option("--seed", chance_options->seed, "seed (default 1)");
+      chance_cmd->add_option("--k", chance_options->ks, "the k to print (default 1 64 256)")
+          ->check(CLI::PositiveNumber);
+      chance_cmd->callback([chance_options] { chance(*chance_options); });
+      sub.callback([&sub, show_cmd, chance_cmd, names_only] {
+        if (!show_cmd->parsed() && !chance_cmd->parsed()) list_families(*names_only);
       });
       (void)sub;
     }};

@@ -156,6 +156,19 @@ TEST(StudyReport, FindingsComeFirstInEachTask) {
   EXPECT_LT(html.find("<section id=\"measures\">"), html.find("<section id=\"provenance\">"));
 }
 
+TEST(StudyReport, StatesWhatGuessingAloneScoresWhereTheStudyKnowsIt) {
+  auto input = rlvr::testing::sample_study();
+  input.tasks[0].chance = rlvr::report::GuessChance{256, 0.0907, 0.9999};
+  std::string html = render_study_report(input);
+  size_t countdown = html.find("<section id=\"countdown\">"), modeq = html.find("<section id=\"modeq\">");
+  size_t guess = html.find("Guessing alone");
+  ASSERT_NE(guess, std::string::npos);
+  EXPECT_LT(countdown, guess);
+  EXPECT_LT(guess, modeq);
+  EXPECT_NE(html.find("has pass@1 0.0907 and pass@256 0.9999 on these problems", guess), std::string::npos);
+  EXPECT_EQ(html.find("Guessing alone", guess + 1), std::string::npos);  // modeq's is not known here
+}
+
 TEST(StudyReport, HeadlineTableHasTheReferenceStudyColumns) {
   std::string html = render_study_report(rlvr::testing::sample_study());
   std::string section = element(html, "<section id=\"countdown\">", "</section>");

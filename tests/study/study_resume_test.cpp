@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "rlvr/tasks/chance.h"
+#include "rlvr/tasks/corpus.h"
 #include "support/browser.h"
 
 namespace fs = std::filesystem;
@@ -139,6 +141,14 @@ TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport
   EXPECT_EQ(a, b) << "uninterrupted:\n" << a.dump(1).substr(0, 3000) << "\nresumed:\n" << b.dump(1).substr(0, 3000);
   ASSERT_TRUE(a.contains("study"));
   for (const char* model : {"base", "grpo", "distill"}) EXPECT_TRUE(a["models"].contains(model)) << model;
+  // What guessing alone scores on the 16 evaluated problems (addition's default difficulty 3, seed 3).
+  const auto& addition = rlvr::tasks::family("addition");
+  auto problems = rlvr::tasks::problem_set(addition, rlvr::tasks::Split::test, 16, 3, 3);
+  const json& chance = a["study"]["tasks"]["addition"]["guess_chance"];
+  EXPECT_EQ(chance["k_max"], 8);
+  EXPECT_DOUBLE_EQ(chance["pass_at_1"].get<double>(), rlvr::tasks::chance_pass_at_k(addition, problems, 1));
+  EXPECT_DOUBLE_EQ(chance["pass_at_k_max"].get<double>(), rlvr::tasks::chance_pass_at_k(addition, problems, 8));
+  EXPECT_GT(chance["pass_at_k_max"].get<double>(), 0.0);
 
   // A second run with nothing changed does no work: every stage is cached.
   ASSERT_EQ(wait_exit(start_study(config, resumed)), 0);

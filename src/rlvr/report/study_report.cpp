@@ -339,6 +339,12 @@ class StudyPageBuilder {
                    std::to_string(total_problems(a)) + " held-out problems" +
                    (k_max ? ", k up to " + std::to_string(*k_max) : "") + "; every model is compared with " +
                    base + ".");
+    if (t.chance)
+      page.paragraph("Guessing alone: a model that only guesses the final answer, knowing its form "
+                     "(docs/TASKS.md says how each family's guess is drawn), has pass@1 " +
+                     format_fixed(t.chance->pass_at_1, 4) + " and pass@" + std::to_string(t.chance->k_max) + " " +
+                     format_fixed(t.chance->pass_at_k_max, 4) + " on these problems. Up to that pass@" +
+                     std::to_string(t.chance->k_max) + ", a curve can be luck.");
 
     page.subheading("Headline numbers: every model against " + base, p + "-headline");
     page.table(headline_table(a));

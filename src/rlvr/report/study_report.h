@@ -36,12 +36,20 @@ struct TrainingCurve {
   std::vector<TrainingPoint> points;
 };
 
+// pass@k of a model that only guesses the final answer (tasks/chance.h).
+struct GuessChance {
+  int64_t k_max = 1;
+  double pass_at_1 = 0;
+  double pass_at_k_max = 0;
+};
+
 struct TaskStudy {
   std::string task;                     // family name, e.g. "countdown"
   Analysis analysis;                    // all models; comparisons against the base model
   std::optional<Analysis> steps_valid;  // same models, counting only completions whose steps are valid
   std::vector<PerplexityGroup> perplexity;
   std::vector<TrainingCurve> training;  // RL models over training steps
+  std::optional<GuessChance> chance;    // laboratory families only
   std::string findings;                 // plain-language summary, shown first
   std::vector<std::string> finding_items;  // a sentence per compared model, listed under it
 };

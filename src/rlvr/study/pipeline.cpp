@@ -25,6 +25,7 @@
 #include "rlvr/study/stages.h"
 #include "rlvr/study/summary.h"
 #include "rlvr/study/external.h"
+#include "rlvr/tasks/chance.h"
 #include "rlvr/tasks/corpus.h"
 #include "rlvr/tasks/task.h"
 #include "rlvr/train/distill.h"
@@ -67,6 +68,7 @@ class StudyRun {
   }
 
   report::TaskStudy run_task(const std::string& task, json& task_section);
+  report::GuessChance guess_chance(const std::string& task, const Analysis& analysis) const;
   std::vector<TrainedModel> train_models(StageCache& cache, const std::string& task);
   TrainedModel pretrain_base(StageCache& cache, const std::string& task);
   TrainedModel train_rl(StageCache& cache, const std::string& task, const TrainedModel& base,
@@ -324,6 +326,18 @@ std::vector<report::TrainingCurve> training_curves(const std::vector<TrainedMode
 
 }  // namespace
 
+// What guessing alone scores on the evaluated problems, at k = 1 and the largest k.
+report::GuessChance StudyRun::guess_chance(const std::string& task, const Analysis& analysis) const {
+  const tasks::TaskFamily& family = tasks::family(task);
+  auto problems = tasks::problem_set(family, tasks::Split::test, static_cast<uint64_t>(config_.eval.problems),
+                                     difficulty_of(family), config_.seed);
+  report::GuessChance chance;
+  chance.k_max = analysis.ks.empty() ? 1 : analysis.ks.back();
+  chance.pass_at_1 = tasks::chance_pass_at_k(family, problems, 1);
+  chance.pass_at_k_max = tasks::chance_pass_at_k(family, problems, static_cast<uint64_t>(chance.k_max));
+  return chance;
+}
+
 // One task: train, sample, analyse, cross-score, read the training curves,
 // describe what was found.
 report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
@@ -337,6 +351,7 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
   analyse(task, models, sample_files, study);
   study.perplexity = cross_perplexity(cache, task, models, sample_files);
   study.training = training_curves(models);
+  study.chance = guess_chance(task, study.analysis);
   describe_findings(study);
   json list = json::array();
   for (const TrainedModel& m : models) list.push_back({{"label", m.label}, {"checkpoint", m.dir.string()}});

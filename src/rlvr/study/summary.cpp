@@ -57,11 +57,16 @@ json task_section(const report::TaskStudy& study, json models) {
       valid_pass[m.label] = curve;
     }
   }
-  return {{"findings", metrics::findings_paragraph(study.analysis)},
-          {"verdicts", verdicts},
-          {"perplexity_median", ppl_medians},
-          {"steps_valid_pass_at_k", valid_pass},
-          {"models", std::move(models)}};
+  json section = {{"findings", metrics::findings_paragraph(study.analysis)},
+                  {"verdicts", verdicts},
+                  {"perplexity_median", ppl_medians},
+                  {"steps_valid_pass_at_k", valid_pass},
+                  {"models", std::move(models)}};
+  if (study.chance)
+    section["guess_chance"] = {{"k_max", study.chance->k_max},
+                               {"pass_at_1", study.chance->pass_at_1},
+                               {"pass_at_k_max", study.chance->pass_at_k_max}};
+  return section;
 }
 
 namespace {

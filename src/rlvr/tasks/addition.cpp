@@ -15,6 +15,7 @@
 // of the line before and its own sum, there is one line per column, and the answer is what
 // the lines spell.
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "rlvr/tasks/families.h"
@@ -261,6 +262,16 @@ class Addition final : public TaskFamily {
     bool derived = first_bad == 0 && written.size() == expected.size() && parsed.answer &&
                    *parsed.answer == spelled(written);
     return make_verdict(parsed.answer, correct, derived, first_bad);
+  }
+
+  // A number drawn uniformly from the sums two numbers of these lengths can have: from the
+  // sum of the smallest to the sum of the largest (10^(n-1) .. 10^n - 1 each).
+  double guess_chance(const Problem& problem) const override {
+    Sum s = parse_prompt(problem);
+    auto smallest = [](size_t digits) { return std::pow(10.0, static_cast<double>(digits) - 1); };
+    double low = smallest(s.a.size()) + smallest(s.b.size());
+    double high = (10 * smallest(s.a.size()) - 1) + (10 * smallest(s.b.size()) - 1);
+    return 1.0 / (high - low + 1);
   }
 
   std::string canonical_form(const Problem& problem) const override {

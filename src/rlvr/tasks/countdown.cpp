@@ -138,6 +138,15 @@ std::vector<Item> after(const std::vector<Item>& items, const Move& m, Step* ste
   return next;
 }
 
+// The probability that combining numbers by uniformly random allowed moves ends at the target.
+double chance_of_random_play(const std::vector<Item>& items, int64_t target) {
+  if (items.size() == 1) return items[0].value == target ? 1.0 : 0.0;
+  auto list = moves(items, true);
+  double total = 0;
+  for (const Move& m : list) total += chance_of_random_play(after(items, m, nullptr), target);
+  return list.empty() ? 0.0 : total / static_cast<double>(list.size());
+}
+
 void shuffle(std::vector<Move>& list, Rng& rng) {
   for (size_t k = list.size(); k > 1; --k) std::swap(list[k - 1], list[rng.below(k)]);
 }
@@ -502,6 +511,14 @@ class Countdown final : public TaskFamily {
     bool derived = first_bad == 0 && attempt_steps > 0 && pool.size() == 1 && answer_value &&
                    uses_all && *answer_value == pool[0];
     return make_verdict(parsed.answer, correct, derived, first_bad);
+  }
+
+  // Random play: combine two of the remaining numbers by a move the step rules allow
+  // (uniformly over those moves, division included) until one number is left; the guess is
+  // right when that number is the target.
+  double guess_chance(const Problem& problem) const override {
+    Puzzle p = parse_prompt(problem);
+    return chance_of_random_play(items_of(p.numbers), p.target);
   }
 
   std::string canonical_form(const Problem& problem) const override {

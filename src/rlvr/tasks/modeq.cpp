@@ -220,6 +220,11 @@ class ModEq final : public TaskFamily {
     return make_verdict(parsed.answer, correct, derived, first_bad);
   }
 
+  // A residue drawn uniformly from 0..p-1.
+  double guess_chance(const Problem& problem) const override {
+    return 1.0 / static_cast<double>(parse_prompt(problem).p);
+  }
+
   std::string canonical_form(const Problem& problem) const override {
     return canonical(parse_prompt(problem));
   }

@@ -77,6 +77,12 @@ class TaskFamily {
   // The problem in a canonical form (e.g. countdown numbers sorted), derived from the prompt:
   // two prompts that pose the same problem have the same canonical form.
   virtual std::string canonical_form(const Problem& problem) const = 0;
+
+  // The probability that one guess of the final answer is right, for a guesser that knows
+  // the form of the answer but not how to find it (each family says which guess). A
+  // model that only guesses reaches pass@k = 1 - (1 - chance)^k, so at large k a small
+  // answer space alone lifts pass@k (tasks/chance.h).
+  virtual double guess_chance(const Problem& problem) const = 0;
 };
 
 // The split a problem belongs to: a fixed hash of (family name, canonical form).
