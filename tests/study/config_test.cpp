@@ -86,6 +86,20 @@ TEST(StudyConfig, DifficultyForEveryTaskOrPerTask) {
   EXPECT_EQ(none.difficulty_for("modeq"), 0);
 }
 
+TEST(StudyConfig, SeedsAreAListOfDistinctSeedsInsteadOfOne) {
+  auto seeded = parse_study_config("[study]\ntasks = [\"countdown\"]\nseeds = [1, 2, 7]\n", "cfg.toml");
+  EXPECT_EQ(seeded.seeds, (std::vector<uint64_t>{1, 2, 7}));
+  EXPECT_TRUE(parse_study_config("[study]\ntasks = [\"countdown\"]\n", "cfg.toml").seeds.empty());
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\nseeds = [1,\n  1]\n"),
+            "cfg.toml:4: field 'study.seeds': seed 1 is listed twice");
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\nseeds = []\n"),
+            "cfg.toml:3: field 'study.seeds': expected a non-empty list of seeds (integers >= 0)");
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\nseeds = [1, -2]\n"),
+            "cfg.toml:3: field 'study.seeds': expected integers >= 0");
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\nseed = 1\nseeds = [1, 2]\n"),
+            "cfg.toml:4: field 'study.seeds': give study.seed or study.seeds, not both");
+}
+
 TEST(StudyConfig, PerTaskDifficultyNamesAnUnknownTaskOrBadValue) {
   EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\ndifficulty = { countdwn = 3 }\n"),
             "cfg.toml:3: field 'study.difficulty.countdwn': not one of study.tasks");

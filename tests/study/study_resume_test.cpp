@@ -170,3 +170,48 @@ TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport
             "");
   std::printf("screenshot: %s\n", (artifacts / "study_tiny_report.png").c_str());
 }
+
+// study.seeds: one whole study per seed in DIR/seed-<n>, and the across-seed
+// comparison made from exactly their numbers.
+TEST(StudyEndToEnd, SeedsRunAStudyEachAndCompareThemAcrossSeeds) {
+  if (!fs::exists(kProgram)) GTEST_SKIP() << "build/rlvr is not built";
+  fs::path root = fs::temp_directory_path() / "rlvr_study_seeds_test";
+  fs::remove_all(root);
+  fs::create_directories(root);
+  std::string text = std::regex_replace(std::string(kTinyStudy), std::regex("seed = 3"), "seeds = [3, 4]");
+  text = std::regex_replace(text, std::regex("\\[distill\\]\nsteps = 30\n"), "[distill]\nenabled = false\n");
+  ASSERT_NE(text.find("enabled = false"), std::string::npos);
+  std::ofstream(root / "seeds.toml") << text;
+  fs::path out = root / "out";
+  ASSERT_EQ(wait_exit(start_study(root / "seeds.toml", out)), 0) << "see " << out << ".log";
+
+  std::ifstream in(out / "summary.json");
+  json summary = json::parse(in);
+  EXPECT_EQ(summary["study"]["seeds"], json::array({3, 4}));
+  ASSERT_EQ(summary["across_seeds"].size(), 1u);
+  const json& grpo = summary["across_seeds"][0];
+  EXPECT_EQ(grpo["model"], "grpo");
+  double sum = 0;
+  for (int i = 0; i < 2; ++i) {
+    const uint64_t seed = 3 + static_cast<uint64_t>(i);
+    fs::path dir = out / ("seed-" + std::to_string(seed));
+    EXPECT_TRUE(fs::exists(dir / "report.html")) << dir;
+    std::ifstream one_in(dir / "addition" / "analysis" / "summary.json");
+    json one = json::parse(one_in);
+    double d1 = one["comparisons"][0]["pass_at_k_difference"]["1"].get<double>();
+    const json& per_seed = grpo["pass_at_1_difference"]["per_seed"][i];
+    EXPECT_EQ(per_seed["seed"], seed);
+    EXPECT_DOUBLE_EQ(per_seed["difference"].get<double>(), d1);
+    EXPECT_EQ(per_seed["ci"], one["comparisons"][0]["pass_at_k_difference_ci"]["1"]);
+    sum += d1;
+    // Each seed's study really used its seed.
+    std::ifstream seed_summary(dir / "summary.json");
+    EXPECT_EQ(json::parse(seed_summary)["study"]["seed"], seed);
+  }
+  EXPECT_DOUBLE_EQ(grpo["pass_at_1_difference"]["across_seeds"]["mean"].get<double>(), sum / 2);
+  std::ifstream report(out / "report.html");
+  std::stringstream html;
+  html << report.rdbuf();
+  EXPECT_NE(html.str().find("seed-4/report.html"), std::string::npos);
+  EXPECT_NE(html.str().find("grpo on addition against base"), std::string::npos);
+}

@@ -159,6 +159,9 @@ void check_external(const toml::table& root, const std::string& file_name, Study
                      "an external study ([[models]]) measures benchmarks: name them in study.datasets");
   if (config.datasets.empty())
     throw InputError(file_name, 0, "study.datasets", "name at least one benchmark (math500, humaneval, ...)");
+  if (!config.seeds.empty())
+    throw InputError(file_name, 0, "study.seeds",
+                     "an external study measures served models once; seeds are for laboratory studies");
   const bool served = std::any_of(config.models.begin(), config.models.end(),
                                   [](const ExternalModel& m) { return m.served(); });
   if (served && config.eval.max_tokens <= 0)
@@ -209,6 +212,18 @@ StudyConfig parse_study_config(std::string_view text, const std::string& file_na
     r.read("tasks", config.tasks);
     r.read("datasets", config.datasets);
     r.read("seed", config.seed);
+    if (const toml::node* seeds = r.node("seeds")) {
+      const toml::array* array = seeds->as_array();
+      if (!array || array->empty()) r.fail(*seeds, "seeds", "expected a non-empty list of seeds (integers >= 0)");
+      for (const toml::node& item : *array) {
+        if (!item.is_integer() || *item.value<int64_t>() < 0) r.fail(item, "seeds", "expected integers >= 0");
+        const auto seed = static_cast<uint64_t>(*item.value<int64_t>());
+        if (std::find(config.seeds.begin(), config.seeds.end(), seed) != config.seeds.end())
+          r.fail(item, "seeds", fmt::format("seed {} is listed twice", seed));
+        config.seeds.push_back(seed);
+      }
+      if (r.node("seed")) r.fail(*seeds, "seeds", "give study.seed or study.seeds, not both");
+    }
     r.read("threads", config.threads);
     // One difficulty for every task, or a table of them by task.
     const toml::node* difficulty = r.node("difficulty");

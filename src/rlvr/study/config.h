@@ -81,6 +81,9 @@ struct StudyConfig {
   // What the study measures, a folder each: task families or benchmarks.
   const std::vector<std::string>& task_names() const { return external() ? datasets : tasks; }
   uint64_t seed = 1;
+  // study.seeds: the whole study once per seed, then compared across seeds
+  // (seeds.h); empty: one study at `seed`.
+  std::vector<uint64_t> seeds;
   int threads = 0;      // 0: all cores
   int difficulty = 0;   // 0: each family's default
   // study.difficulty given per task (difficulty = {countdown = 3, modeq = 4});

@@ -25,6 +25,7 @@
 #include "rlvr/study/stages.h"
 #include "rlvr/study/summary.h"
 #include "rlvr/study/external.h"
+#include "rlvr/study/seeds.h"
 #include "rlvr/tasks/chance.h"
 #include "rlvr/tasks/corpus.h"
 #include "rlvr/tasks/task.h"
@@ -387,6 +388,7 @@ int study_threads(const StudyConfig& config, const StudyOptions& options) {
 
 StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options) {
   if (config.external()) return run_external_study(config, options);
+  if (!config.seeds.empty()) return run_seeded_study(config, options);
   return StudyRun(config, options).run();
 }
 
