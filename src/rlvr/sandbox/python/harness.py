@@ -213,9 +213,25 @@ def _start_program(config, request, own_pid_namespace):
 
 def _supervise(config, request, own_pid_namespace):
     """Runs one program within its limits and returns what happened, once its namespace is gone."""
-    limits = config["limits"]
     start = time.monotonic()
     pid, stdout_r, stderr_r, result_r = _start_program(config, request, own_pid_namespace)
+    try:
+        return _watch(config["limits"], start, pid, stdout_r, stderr_r, result_r)
+    except BaseException:
+        # Whatever went wrong here, the program must not outlive its answer.
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        raise
+    finally:
+        for fd in (stdout_r, stderr_r, result_r):
+            os.close(fd)
+
+
+def _watch(limits, start, pid, stdout_r, stderr_r, result_r):
+    """Reads the program's pipes with the output caps until they close or the wall clock runs out; reaps it."""
     tail = limits["tail_bytes"]
     buffers = {stdout_r: bytearray(), stderr_r: bytearray(), result_r: bytearray()}
     poller = select.poll()
@@ -252,8 +268,6 @@ def _supervise(config, request, own_pid_namespace):
         os.kill(pid, signal.SIGKILL)  # init of the namespace: everyone in it dies
     _, status, usage = os.wait4(pid, 0)
     seconds = time.monotonic() - start
-    for fd in buffers:
-        os.close(fd)
     return {
         "result": buffers[result_r].decode("utf-8", "replace"),
         "stdout": buffers[stdout_r].decode("utf-8", "replace"),
