@@ -212,6 +212,6 @@ TEST(StudyEndToEnd, SeedsRunAStudyEachAndCompareThemAcrossSeeds) {
   std::ifstream report(out / "report.html");
   std::stringstream html;
   html << report.rdbuf();
-  EXPECT_NE(html.str().find("seed-4/report.html"), std::string::npos);
+  EXPECT_NE(html.str().find("<a href=\"seed-4/report.html\">"), std::string::npos);
   EXPECT_NE(html.str().find("grpo on addition against base"), std::string::npos);
 }

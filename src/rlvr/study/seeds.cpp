@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rlvr/report/html_page.h"
+#include "rlvr/report/text.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
 
@@ -151,9 +152,12 @@ std::string render_seeds_report(const StudyConfig& config, const std::vector<See
       "samples (seed-N/report.html). Differences are model minus base; under each seed's value is its 95% "
       "paired bootstrap interval over that seed's problems, and the last column is the mean over the seeds with "
       "a 95% Student t-interval over the seeds' values, which also counts what changes from seed to seed.");
-  std::vector<std::string> links;
-  for (uint64_t s : config.seeds) links.push_back("seed-" + std::to_string(s) + "/report.html");
-  page.bullet_list(links);
+  std::string links = "Each seed's own report:";
+  for (uint64_t s : config.seeds) {
+    const std::string href = report::escape("seed-" + std::to_string(s) + "/report.html");
+    links += " <a href=\"" + href + "\">" + href + "</a>";
+  }
+  page.paragraph_markup(links);
   for (const std::string& task : config.tasks) {
     std::vector<const SeedComparison*> rows;
     for (const SeedComparison& c : comparisons)
