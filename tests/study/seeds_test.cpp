@@ -17,20 +17,20 @@ namespace {
 
 // One seed's countdown analysis: grpo against base with the given pass@1 and pass@64 differences.
 void write_seed(const TempDir& dir, uint64_t seed, double d1, double lo1, double hi1, double d64, double lo64,
-                double hi64, const char* kinds) {
+                double hi64, const char* verdict) {
   dir.write(fmt::format("seed-{}/countdown/analysis/summary.json", seed),
             fmt::format(R"({{"comparisons": [{{"model": "grpo", "baseline": "base", "k_max": 64,
                "pass_at_k_difference": {{"1": {}, "8": 0.5, "64": {}}},
                "pass_at_k_difference_ci": {{"1": [{}, {}], "8": [0, 1], "64": [{}, {}]}},
-               "verdict": {{"kinds": {}}}}}]}})",
-                        d1, d64, lo1, hi1, lo64, hi64, kinds));
+               "verdict": {{"text": "{}"}}}}]}})",
+                        d1, d64, lo1, hi1, lo64, hi64, verdict));
 }
 
 TEST(Seeds, ComparesEachModelAcrossSeedsFromTheirAnalyses) {
   TempDir dir;
-  write_seed(dir, 1, 0.03, 0.01, 0.05, -0.12, -0.20, -0.05, R"(["sharpens", "narrows"])");
-  write_seed(dir, 2, 0.02, -0.01, 0.04, -0.08, -0.15, -0.01, R"(["narrows"])");
-  write_seed(dir, 5, 0.04, 0.02, 0.06, -0.04, -0.10, 0.02, R"(["sharpens"])");
+  write_seed(dir, 1, 0.03, 0.01, 0.05, -0.12, -0.20, -0.05, "sharpens and narrows");
+  write_seed(dir, 2, 0.02, -0.01, 0.04, -0.08, -0.15, -0.01, "narrows");
+  write_seed(dir, 5, 0.04, 0.02, 0.06, -0.04, -0.10, 0.02, "sharpens");
   std::vector<SeedComparison> all = compare_seeds(dir.path(), {1, 2, 5}, {"countdown"});
   ASSERT_EQ(all.size(), 1u);
   const SeedComparison& c = all[0];
@@ -56,7 +56,7 @@ TEST(Seeds, ComparesEachModelAcrossSeedsFromTheirAnalyses) {
 
 TEST(Seeds, AMissingSeedOrAnotherSetOfModelsNamesTheFile) {
   TempDir dir;
-  write_seed(dir, 1, 0.03, 0.01, 0.05, -0.12, -0.20, -0.05, "[]");
+  write_seed(dir, 1, 0.03, 0.01, 0.05, -0.12, -0.20, -0.05, "sharpens");
   try {
     compare_seeds(dir.path(), {1, 2}, {"countdown"});
     FAIL() << "a missing seed was accepted";

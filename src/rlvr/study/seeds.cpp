@@ -27,17 +27,6 @@ SeedDifference difference_at(const json& comparison, uint64_t seed, int64_t k, c
   return {seed, values[key].get<double>(), intervals[key][0].get<double>(), intervals[key][1].get<double>()};
 }
 
-std::string verdict_text(const json& comparison) {
-  std::string text;
-  for (const json& kind : comparison.at("verdict").at("kinds")) {
-    std::string words = kind.get<std::string>();
-    for (char& c : words)
-      if (c == '_') c = ' ';
-    text += (text.empty() ? "" : " and ") + words;
-  }
-  return text.empty() ? "no verdict" : text;
-}
-
 std::vector<double> values_of(const std::vector<SeedDifference>& differences) {
   std::vector<double> values;
   for (const SeedDifference& d : differences) values.push_back(d.value);
@@ -73,7 +62,7 @@ std::vector<SeedComparison> compare_seeds(const fs::path& out, const std::vector
                       std::to_string(sc.k_max) + " as in seed " + std::to_string(seeds[0]));
         sc.at_1.push_back(difference_at(c, seeds[s], 1, file));
         sc.at_k_max.push_back(difference_at(c, seeds[s], sc.k_max, file));
-        sc.verdicts.push_back(verdict_text(c));
+        sc.verdicts.push_back(c.at("verdict").at("text").get<std::string>());
       }
     }
   }
@@ -209,6 +198,7 @@ StudyOutcome run_seeded_study(const StudyConfig& config, const StudyOptions& opt
   json list = json::array();
   headline += "\nacross seeds:\n";
   for (const SeedComparison& c : comparisons) {
+    const std::string sentence = describe_across_seeds(c);
     json verdicts = json::object();
     for (size_t i = 0; i < c.verdicts.size(); ++i) verdicts[std::to_string(config.seeds[i])] = c.verdicts[i];
     list.push_back({{"task", c.task},
@@ -218,8 +208,8 @@ StudyOutcome run_seeded_study(const StudyConfig& config, const StudyOptions& opt
                     {"pass_at_1_difference", differences_json(c.at_1, c.spread_1)},
                     {"pass_at_k_max_difference", differences_json(c.at_k_max, c.spread_k_max)},
                     {"verdicts", verdicts},
-                    {"sentence", describe_across_seeds(c)}});
-    headline += "  " + describe_across_seeds(c) + "\n";
+                    {"sentence", sentence}});
+    headline += "  " + sentence + "\n";
   }
   json studies = json::object();
   for (uint64_t s : config.seeds) studies[std::to_string(s)] = seed_dir(options.out, s).filename().string();

@@ -27,7 +27,7 @@ struct SeedComparison {
   std::string task, model, baseline;
   int64_t k_max = 1;
   std::vector<SeedDifference> at_1, at_k_max;  // one per seed, in the order of study.seeds
-  std::vector<std::string> verdicts;           // each seed's verdict, e.g. "sharpens and narrows"
+  std::vector<std::string> verdicts;           // each seed's verdict in words (summary.json verdict.text)
   metrics::RunSpread spread_1, spread_k_max;
 };
 
