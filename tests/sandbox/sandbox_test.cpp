@@ -49,6 +49,20 @@ TEST_P(Basics, StandardLibraryWorksInside) {
   EXPECT_EQ(status_text(r), "passed") << r.stderr_tail;
 }
 
+// Read from the kernel's own account of the program's process, so a step
+// of the jail that is skipped or undone shows here.
+TEST_P(Basics, ProgramHoldsNoPrivileges) {
+  Runner runner(test_options(GetParam()));
+  Result r = runner.run(
+      "status = dict(line.split(':', 1) for line in open('/proc/self/status').read().splitlines())\n"
+      "for key in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb'):\n"
+      "    print(key, int(status[key].strip(), 16))\n"
+      "print('NoNewPrivs', status['NoNewPrivs'].strip())\n"
+      "print('Seccomp', status['Seccomp'].strip())\n");
+  ASSERT_EQ(r.status, Status::Passed) << r.stderr_tail;
+  EXPECT_EQ(r.stdout_tail, "CapInh 0\nCapPrm 0\nCapEff 0\nCapBnd 0\nCapAmb 0\nNoNewPrivs 1\nSeccomp 2\n");
+}
+
 TEST_P(Basics, WorkDirIsFreshForEveryProgram) {
   Runner runner(test_options(GetParam()));
   Result first = runner.run("open('/tmp/left-behind', 'w').write('x')\n");

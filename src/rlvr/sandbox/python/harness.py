@@ -166,18 +166,12 @@ def _enter_program_jail(config, stdout_w, stderr_w, result_w):
     # the program gets what a fresh interpreter gets.
     resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"] + 1,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    # No capabilities, now or after an execve.
-    _check(_prctl(_PR_SET_SECUREBITS, 0x2F), "securebits")
-    for cap in range(64):
-        _prctl(_PR_CAPBSET_DROP, cap)
-    _prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL)
-    header = _CapHeader(0x20080522, 0)
-    data = (_CapData * 2)()
-    _check(_libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")
+    # No capabilities (the bounding set, ambient set and securebits came empty
+    # and locked from the server).
+    header, data = config["capset_args"]
+    _check(_libc.capset(header, data), "capset")
     _check(_prctl(_PR_SET_NO_NEW_PRIVS, 1), "no_new_privs")
-    program = config["filter_buffer"]
-    fprog = _SockFprog(len(program) // 8, ctypes.cast(program, ctypes.c_void_p))
-    _check(_libc.prctl(ctypes.c_int(_PR_SET_SECCOMP), ctypes.c_ulong(_SECCOMP_MODE_FILTER), ctypes.byref(fprog),
+    _check(_libc.prctl(ctypes.c_int(_PR_SET_SECCOMP), ctypes.c_ulong(_SECCOMP_MODE_FILTER), config["filter_prog"],
                        ctypes.c_ulong(0), ctypes.c_ulong(0)), "seccomp")
 
 
@@ -285,14 +279,31 @@ _WARM_MODULES = ("typing", "math", "re", "collections", "itertools", "functools"
                  "bisect", "fractions", "decimal", "operator", "copy", "datetime", "array", "cmath")
 
 
+def _drop_inherited_privileges():
+    """Once in the server, inherited by every program: nothing to gain at an execve.
+
+    The server keeps its effective capabilities (it mounts and unshares for each
+    program); these settings only matter at execve and setuid, which it never calls.
+    """
+    _check(_prctl(_PR_SET_SECUREBITS, 0x2F), "securebits")  # NOROOT, NO_SETUID_FIXUP, all locked
+    for cap in range(64):
+        _prctl(_PR_CAPBSET_DROP, cap)
+    _prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL)
+
+
 def serve():
     """Fork server: fd 0 requests, fd 1 responses (4-byte length, then JSON)."""
     _prctl(_PR_SET_DUMPABLE, 0)
+    _drop_inherited_privileges()
     requests, responses = 0, os.dup(1)
     os.dup2(2, 1)
     config = _read_frame(requests)
     program = bytes.fromhex(config["filter"])
     config["filter_buffer"] = ctypes.create_string_buffer(program, len(program))
+    # Built once: each ctypes object made in a child costs it copied pages.
+    config["capset_args"] = (ctypes.byref(_CapHeader(0x20080522, 0)), ctypes.byref((_CapData * 2)()))
+    config["filter_prog"] = ctypes.byref(_SockFprog(len(program) // 8, ctypes.cast(config["filter_buffer"],
+                                                                                   ctypes.c_void_p)))
     # Modules test programs import most, loaded once here instead of in every
     # child (not random: its state would be the same in every child).
     for name in _WARM_MODULES:
