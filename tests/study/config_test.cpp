@@ -1,8 +1,11 @@
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "rlvr/study/config.h"
+#include "rlvr/study/pipeline.h"
 #include "rlvr/util/error.h"
 
 using rlvr::study::parse_study_config;
@@ -98,6 +101,27 @@ TEST(StudyConfig, SeedsAreAListOfDistinctSeedsInsteadOfOne) {
             "cfg.toml:3: field 'study.seeds': expected integers >= 0");
   EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\nseed = 1\nseeds = [1, 2]\n"),
             "cfg.toml:4: field 'study.seeds': give study.seed or study.seeds, not both");
+}
+
+// Jobs share the cores unless threads are given: results depend on threads, never on jobs.
+TEST(StudyConfig, JobsRunStagesAtOnceAndShareTheCores) {
+  auto config = parse_study_config("[study]\ntasks = [\"countdown\"]\njobs = 2\n", "cfg.toml");
+  EXPECT_EQ(config.jobs, 2);
+  EXPECT_EQ(parse_study_config("[study]\ntasks = [\"countdown\"]\n", "cfg.toml").jobs, 1);
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\njobs = 0\n"),
+            "cfg.toml:3: field 'study.jobs': expected an integer >= 1");
+  EXPECT_EQ(error_of("[study]\ntasks = [\"countdown\"]\njobs = \"two\"\n"),
+            "cfg.toml:3: field 'study.jobs': expected an integer >= 1");
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  rlvr::study::StudyOptions options;
+  EXPECT_EQ(rlvr::study::study_jobs(config, options), 2);
+  EXPECT_EQ(rlvr::study::study_threads(config, options), std::max(1, cores / 2));
+  config.threads = 3;
+  EXPECT_EQ(rlvr::study::study_threads(config, options), 3);
+  options.jobs = 4;
+  options.threads = 1;
+  EXPECT_EQ(rlvr::study::study_jobs(config, options), 4);
+  EXPECT_EQ(rlvr::study::study_threads(config, options), 1);
 }
 
 TEST(StudyConfig, PerTaskDifficultyNamesAnUnknownTaskOrBadValue) {

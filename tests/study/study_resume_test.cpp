@@ -150,6 +150,16 @@ TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport
   EXPECT_DOUBLE_EQ(chance["pass_at_k_max"].get<double>(), rlvr::tasks::chance_pass_at_k(addition, problems, 8));
   EXPECT_GT(chance["pass_at_k_max"].get<double>(), 0.0);
 
+  // Two stages at once (the RL run beside the distillation, the models' sampling
+  // two by two) give the same summary as one at a time.
+  fs::path jobs_config = root / "tiny-jobs.toml", jobs = root / "jobs";
+  std::string jobs_text = kTinyStudy;
+  jobs_text.replace(jobs_text.find("threads = 1\n"), 12, "threads = 1\njobs = 2\n");
+  std::ofstream(jobs_config) << jobs_text;
+  ASSERT_EQ(wait_exit(start_study(jobs_config, jobs)), 0) << "see " << jobs << ".log";
+  json c = comparable_summary(jobs);
+  EXPECT_EQ(a, c) << "one at a time:\n" << a.dump(1).substr(0, 3000) << "\ntwo jobs:\n" << c.dump(1).substr(0, 3000);
+
   // A second run with nothing changed does no work: every stage is cached.
   ASSERT_EQ(wait_exit(start_study(config, resumed)), 0);
   std::ifstream log(resumed.string() + ".log");

@@ -1,7 +1,9 @@
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -109,4 +111,55 @@ TEST(ParallelFor, RethrowsTheFirstErrorAfterEveryWorkerStopped) {
                std::runtime_error);
   // Blocks of 25: the other three ran to their end, the failing one did 25..29.
   EXPECT_EQ(done.load(), 80);
+}
+
+TEST(RunJobs, RunsEveryJobOnceAndAtMostJobsAtOnce) {
+  for (int jobs : {1, 2, 3, 8}) {
+    std::vector<std::atomic<int>> visits(7);
+    std::atomic<int> running{0}, most{0};
+    rlvr::run_jobs(7, jobs, [&](int64_t i) {
+      int now = ++running;
+      for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      visits[static_cast<size_t>(i)].fetch_add(1);
+      --running;
+    });
+    for (size_t i = 0; i < visits.size(); ++i) EXPECT_EQ(visits[i].load(), 1) << "job " << i << ", jobs " << jobs;
+    EXPECT_LE(most.load(), jobs);
+  }
+}
+
+TEST(RunJobs, AFreeWorkerTakesTheNextJob) {
+  // Job 0 waits until every other job is done, which only a worker taking
+  // jobs as it frees up can do (fixed blocks would leave jobs 1-2 behind it).
+  std::atomic<int> others_done{0};
+  bool job0_saw_all = false;
+  rlvr::run_jobs(6, 2, [&](int64_t i) {
+    if (i != 0) {
+      ++others_done;
+      return;
+    }
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (others_done.load() < 5 && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    job0_saw_all = others_done.load() == 5;
+  });
+  EXPECT_TRUE(job0_saw_all);
+}
+
+TEST(RunJobs, AfterAFailureNoNewJobStartsAndTheErrorComesBack) {
+  std::vector<std::atomic<int>> started(20);
+  EXPECT_THROW(rlvr::run_jobs(20, 2,
+                              [&](int64_t i) {
+                                started[static_cast<size_t>(i)] = 1;
+                                if (i == 1) throw std::runtime_error("bad job");
+                                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                              }),
+               std::runtime_error);
+  int count = 0;
+  for (auto& s : started) count += s.load();
+  // Jobs 0 and 1 start; whichever worker is free after job 1 failed takes no other.
+  EXPECT_EQ(count, 2);
+  EXPECT_EQ(started[0].load() + started[1].load(), 2);
 }

@@ -13,6 +13,7 @@ struct StudyArgs {
   std::string out;
   std::string from;
   int threads = 0;
+  int jobs = 0;
 };
 
 const rlvr::cli::Registration registration(
@@ -26,10 +27,12 @@ const rlvr::cli::Registration registration(
       sub.add_option("--from", args->from,
                      "run this stage and every later one again: pretrain, rl, distill, sample, "
                      "verify, analyze, perplexity, report");
-      sub.add_option("--threads", args->threads, "threads (0: the config's, else all cores)");
+      sub.add_option("--threads", args->threads,
+                     "threads per stage (0: the config's, else all cores divided among the jobs)");
+      sub.add_option("--jobs", args->jobs, "stages run at once where independent (0: the config's study.jobs)");
       sub.callback([args] {
         rlvr::study::StudyConfig config = rlvr::study::load_study_config(args->config);
-        rlvr::study::StudyOptions options{args->out, args->from, args->threads};
+        rlvr::study::StudyOptions options{args->out, args->from, args->threads, args->jobs};
         rlvr::study::StudyOutcome outcome = rlvr::study::run_study(config, options);
         fmt::print("{}\n", outcome.headline);
         fmt::print("summary: {}\nreport: {}\n", outcome.summary.string(), outcome.report.string());

@@ -225,6 +225,10 @@ StudyConfig parse_study_config(std::string_view text, const std::string& file_na
       if (r.node("seed")) r.fail(*seeds, "seeds", "give study.seed or study.seeds, not both");
     }
     r.read("threads", config.threads);
+    if (const toml::node* jobs = r.node("jobs")) {
+      if (!jobs->is_integer() || *jobs->value<int64_t>() < 1) r.fail(*jobs, "jobs", "expected an integer >= 1");
+      config.jobs = static_cast<int>(*jobs->value<int64_t>());
+    }
     // One difficulty for every task, or a table of them by task.
     const toml::node* difficulty = r.node("difficulty");
     if (difficulty && difficulty->is_table()) {

@@ -84,7 +84,10 @@ struct StudyConfig {
   // study.seeds: the whole study once per seed, then compared across seeds
   // (seeds.h); empty: one study at `seed`.
   std::vector<uint64_t> seeds;
-  int threads = 0;      // 0: all cores
+  int threads = 0;      // per stage; 0: all cores, shared among the jobs
+  // Stages that do not depend on each other (RL runs, distillation, each
+  // model's sampling) run this many at once; results do not depend on it.
+  int jobs = 1;
   int difficulty = 0;   // 0: each family's default
   // study.difficulty given per task (difficulty = {countdown = 3, modeq = 4});
   // tasks not named use `difficulty`.

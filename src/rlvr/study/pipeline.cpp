@@ -36,6 +36,7 @@
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
 #include "rlvr/util/json_lines.h"
+#include "rlvr/util/parallel.h"
 #include "rlvr/util/seed.h"
 
 namespace fs = std::filesystem;
@@ -58,7 +59,11 @@ struct TrainedModel {
 class StudyRun {
  public:
   StudyRun(const StudyConfig& config, const StudyOptions& options)
-      : config_(config), options_(options), threads_(study_threads(config, options)), stages_(options.from) {}
+      : config_(config),
+        options_(options),
+        threads_(study_threads(config, options)),
+        jobs_(study_jobs(config, options)),
+        stages_(options.from) {}
 
   StudyOutcome run();
 
@@ -89,7 +94,8 @@ class StudyRun {
 
   const StudyConfig& config_;
   const StudyOptions& options_;
-  int threads_;
+  int threads_;  // per stage
+  int jobs_;     // stages at once
   StageRunner stages_;
 };
 
@@ -244,9 +250,14 @@ std::vector<report::TrainingPoint> read_training_curve(const fs::path& metrics, 
 // The models of one task: the base model, one per RL algorithm, the distilled one.
 std::vector<TrainedModel> StudyRun::train_models(StageCache& cache, const std::string& task) {
   TrainedModel base = pretrain_base(cache, task);
-  std::vector<TrainedModel> models = {base};
-  for (const std::string& algorithm : config_.rl.algorithms) models.push_back(train_rl(cache, task, base, algorithm));
-  if (config_.distill.enabled) models.push_back(distill(cache, task, base));
+  // Every later model starts from the base alone: they train side by side.
+  const auto& algorithms = config_.rl.algorithms;
+  std::vector<TrainedModel> models(1 + algorithms.size() + (config_.distill.enabled ? 1 : 0));
+  models[0] = base;
+  run_jobs(static_cast<int64_t>(models.size()) - 1, jobs_, [&](int64_t j) {
+    const size_t i = static_cast<size_t>(j);
+    models[i + 1] = i < algorithms.size() ? train_rl(cache, task, base, algorithms[i]) : distill(cache, task, base);
+  });
   return models;
 }
 
@@ -344,8 +355,9 @@ report::GuessChance StudyRun::guess_chance(const std::string& task, const Analys
 report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
   StageCache cache(options_.out / task);
   const std::vector<TrainedModel> models = train_models(cache, task);
-  std::vector<fs::path> sample_files;
-  for (const TrainedModel& m : models) sample_files.push_back(sample(cache, task, m));
+  std::vector<fs::path> sample_files(models.size());
+  run_jobs(static_cast<int64_t>(models.size()), jobs_,
+           [&](int64_t i) { sample_files[static_cast<size_t>(i)] = sample(cache, task, models[static_cast<size_t>(i)]); });
 
   report::TaskStudy study;
   study.task = task;
@@ -380,10 +392,15 @@ StudyOutcome StudyRun::run() {
   return finish_study(config_, options_.out, studies, per_task, stages_, threads_);
 }
 
+int study_jobs(const StudyConfig& config, const StudyOptions& options) {
+  return options.jobs > 0 ? options.jobs : std::max(1, config.jobs);
+}
+
 int study_threads(const StudyConfig& config, const StudyOptions& options) {
   if (options.threads > 0) return options.threads;
   if (config.threads > 0) return config.threads;
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / study_jobs(config, options));
 }
 
 StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options) {

@@ -20,6 +20,7 @@ struct StudyOptions {
   std::filesystem::path out;
   std::string from;  // "" or a stage kind: force it and every later one
   int threads = 0;   // overrides the config's when > 0
+  int jobs = 0;      // overrides the config's when > 0
 };
 
 struct StudyOutcome {
@@ -31,7 +32,10 @@ struct StudyOutcome {
 // A laboratory study, or an external one (external.h) when the config names models.
 StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options);
 
-// The threads a study uses: --threads, else study.threads, else every core.
+// Stages run at once: --jobs, else study.jobs.
+int study_jobs(const StudyConfig& config, const StudyOptions& options);
+// The threads of each stage: --threads, else study.threads, else every core
+// divided among the jobs.
 int study_threads(const StudyConfig& config, const StudyOptions& options);
 
 }  // namespace rlvr::study

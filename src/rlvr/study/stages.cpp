@@ -36,19 +36,28 @@ bool StageRunner::run(StageCache& cache, const std::string& task, const std::str
   if (forced(kind)) cache.invalidate(name);
   StageState state = cache.open(name, key);
   if (state == StageState::done) {
+    std::lock_guard lock(mutex_);
     timings_.push_back({label, cache.recorded_seconds(name), true});
     fmt::print("study: {} done earlier (cached)\n", label);
     std::fflush(stdout);
     return false;
   }
-  fmt::print("study: {} {}\n", label, state == StageState::resumable ? "resuming" : "running");
-  std::fflush(stdout);
+  {
+    std::lock_guard lock(mutex_);
+    fmt::print("study: {} {}\n", label, state == StageState::resumable ? "resuming" : "running");
+    std::fflush(stdout);
+  }
   auto start = std::chrono::steady_clock::now();
   work(cache.dir(name), state == StageState::resumable);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   cache.mark_done(name, seconds);
-  timings_.push_back({label, seconds, false});
+  record(label, seconds);
   return true;
+}
+
+void StageRunner::record(std::string label, double seconds) {
+  std::lock_guard lock(mutex_);
+  timings_.push_back({std::move(label), seconds, false});
 }
 
 }  // namespace rlvr::study

@@ -1,11 +1,12 @@
 // Runs a study's stages through their caches (stage_cache.h): a stage that
 // finished earlier with the same key is skipped, one of a kind at or after
 // --from always starts afresh, and each stage's wall time is kept for the
-// provenance file.
+// provenance file. Stages of different names may run on several threads at once.
 #pragma once
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,15 @@ class StageRunner {
   bool run(StageCache& cache, const std::string& task, const std::string& name, const std::string& kind,
            const std::string& key, const std::function<void(const std::filesystem::path&, bool)>& work);
   // Time of work done outside a cached stage (analysis, report).
-  void record(std::string label, double seconds) { timings_.push_back({std::move(label), seconds, false}); }
+  void record(std::string label, double seconds);
+  // Read once every stage has finished.
   const std::vector<StageTiming>& timings() const { return timings_; }
 
  private:
   bool forced(const std::string& kind) const;
 
   std::string from_;
+  std::mutex mutex_;  // timings_ and the progress lines
   std::vector<StageTiming> timings_;
 };
 
