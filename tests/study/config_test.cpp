@@ -115,13 +115,17 @@ TEST(StudyConfig, JobsRunStagesAtOnceAndShareTheCores) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   rlvr::study::StudyOptions options;
   EXPECT_EQ(rlvr::study::study_jobs(config, options), 2);
-  EXPECT_EQ(rlvr::study::study_threads(config, options), std::max(1, cores / 2));
+  // A stage alone (pretraining) takes every core; stages side by side share them.
+  EXPECT_EQ(rlvr::study::study_threads(config, options).alone, cores);
+  EXPECT_EQ(rlvr::study::study_threads(config, options).side_by_side, std::max(1, cores / 2));
   config.threads = 3;
-  EXPECT_EQ(rlvr::study::study_threads(config, options), 3);
+  EXPECT_EQ(rlvr::study::study_threads(config, options).alone, 3);
+  EXPECT_EQ(rlvr::study::study_threads(config, options).side_by_side, 3);
   options.jobs = 4;
   options.threads = 1;
   EXPECT_EQ(rlvr::study::study_jobs(config, options), 4);
-  EXPECT_EQ(rlvr::study::study_threads(config, options), 1);
+  EXPECT_EQ(rlvr::study::study_threads(config, options).alone, 1);
+  EXPECT_EQ(rlvr::study::study_threads(config, options).side_by_side, 1);
 }
 
 TEST(StudyConfig, PerTaskDifficultyNamesAnUnknownTaskOrBadValue) {

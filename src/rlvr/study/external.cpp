@@ -98,7 +98,7 @@ struct ModelSamples {
 class ExternalStudy {
  public:
   ExternalStudy(const StudyConfig& config, const StudyOptions& options)
-      : config_(config), options_(options), threads_(study_threads(config, options)), stages_(options.from),
+      : config_(config), options_(options), threads_(study_threads(config, options).alone), stages_(options.from),
         template_(prompt_template(config.client)) {}
 
   StudyOutcome run() {

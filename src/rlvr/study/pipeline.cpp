@@ -94,8 +94,8 @@ class StudyRun {
 
   const StudyConfig& config_;
   const StudyOptions& options_;
-  int threads_;  // per stage
-  int jobs_;     // stages at once
+  StageThreads threads_;
+  int jobs_;  // stages at once
   StageRunner stages_;
 };
 
@@ -121,10 +121,10 @@ TrainedModel StudyRun::pretrain_base(StageCache& cache, const std::string& task)
   o.corpus = tasks::format_corpus_mix(mix);
   if (config_.base.steps > 0) o.train.steps = static_cast<int>(config_.base.steps);
   o.train.seed = config_.seed;
-  o.train.threads = threads_;
+  o.train.threads = threads_.alone;
   o.problem_seed = config_.seed;
   std::string key = hash_text(fmt::format("pretrain|{}|{}|{}|{}|{}|{}", task, o.corpus, sizes.dump(),
-                                          o.train.steps, config_.seed, threads_));
+                                          o.train.steps, config_.seed, threads_.alone));
   TrainedModel base{"base", cache.dir("base") / "model", key};
   stage(cache, task, "base", "pretrain", key, [&](const fs::path& dir, bool) {
     write_file_atomically(dir / "model_config.json", sizes.dump(2) + "\n");
@@ -140,11 +140,11 @@ TrainedModel StudyRun::train_rl(StageCache& cache, const std::string& task, cons
   for (const std::string& assignment : config_.rl.set) train::apply_rl_assignment(rl, assignment);
   if (config_.rl.steps > 0) rl.run.steps = config_.rl.steps;
   rl.run.seed = config_.seed;
-  rl.run.threads = threads_;
+  rl.run.threads = threads_.side_by_side;
   rl.task.difficulty = config_.difficulty_for(task);
   std::string key = hash_text(fmt::format("rl|{}|{}|{}|{}|{}|{}", base.key, algorithm,
                                           fmt::join(config_.rl.set, ";"), rl.run.steps,
-                                          config_.seed, threads_));
+                                          config_.seed, threads_.side_by_side));
   std::string name = "rl-" + algorithm;
   TrainedModel trained{algorithm, cache.dir(name) / "model", key};
   stage(cache, task, name, "rl", key, [&](const fs::path&, bool) {
@@ -168,9 +168,9 @@ TrainedModel StudyRun::distill(StageCache& cache, const std::string& task, const
   o.train = train::default_distill_training();
   if (config_.distill.steps > 0) o.train.steps = static_cast<int>(config_.distill.steps);
   o.train.seed = config_.seed;
-  o.train.threads = threads_;
+  o.train.threads = threads_.side_by_side;
   std::string key = hash_text(fmt::format("distill|{}|{}|{}|{}|{}", base.key, o.teacher, o.train.steps,
-                                          config_.seed, threads_));
+                                          config_.seed, threads_.side_by_side));
   TrainedModel student{"distill", cache.dir("distill") / "model", key};
   stage(cache, task, "distill", "distill", key,
         [&](const fs::path&, bool) { train::distill_task(student.dir, o); });
@@ -197,10 +197,10 @@ fs::path StudyRun::sample(StageCache& cache, const std::string& task, const Trai
   // The same sampling seed for every model: sample j of problem i of two
   // models share their random draws, which lowers the noise of comparisons.
   o.run.seed = derive_seed(config_.seed, {0x73616d706c65ULL});
-  o.run.threads = threads_;
+  o.run.threads = threads_.side_by_side;
   std::string key = hash_text(fmt::format("sample|{}|{}|{}|{}|{}|{}|{}|{}|{}|to-context", model.key, e.problems, e.n,
                                           e.temperature, e.top_p, e.max_tokens, o.difficulty,
-                                          config_.seed, threads_));
+                                          config_.seed, threads_.side_by_side));
   std::string name = "samples-" + model.label;
   fs::path file = cache.dir(name) / "samples.jsonl";
   stage(cache, task, name, "sample", key,
@@ -276,15 +276,15 @@ void StudyRun::analyse(const std::string& task, const std::vector<TrainedModel>&
     valid_inputs.push_back({models[i].label, {counts}});
   }
   data::ReadOptions read;
-  read.threads = threads_;
-  study.analysis = metrics::analyze_files(inputs, read, study_analysis_options(config_, "base", threads_));
+  read.threads = threads_.alone;
+  study.analysis = metrics::analyze_files(inputs, read, study_analysis_options(config_, "base", threads_.alone));
   study.analysis.program = fmt::format("rlvr {} ({})", RLVR_VERSION, RLVR_GIT_COMMIT);
   fs::path analysis_dir = options_.out / task / "analysis";
   auto files = metrics::render_analysis_files(study.analysis);
   report::write_analysis_report(study.analysis, analysis_dir);
   metrics::write_analysis_files(files, analysis_dir);
   if (checkable) {
-    study.steps_valid = metrics::analyze_files(valid_inputs, read, study_analysis_options(config_, "base", threads_));
+    study.steps_valid = metrics::analyze_files(valid_inputs, read, study_analysis_options(config_, "base", threads_.alone));
     metrics::write_analysis_files(metrics::render_analysis_files(*study.steps_valid), valid_dir);
   }
   stages_.record(task + "/analyze", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -299,23 +299,34 @@ std::vector<report::PerplexityGroup> StudyRun::cross_perplexity(StageCache& cach
   const TrainedModel& base = models.front();
   std::string ppl_key = "perplexity";
   for (const TrainedModel& m : models) ppl_key += "|" + m.key;
-  ppl_key = hash_text(ppl_key + fmt::format("|{}|{}|{}", config_.eval.problems, config_.eval.n, kPerplexityResponses));
+  ppl_key = hash_text(ppl_key + fmt::format("|{}|{}|{}|threads {}", config_.eval.problems, config_.eval.n,
+                                            kPerplexityResponses, threads_.side_by_side));
   std::map<std::string, std::string> prompts;
   for (const tasks::Problem& p : tasks::problem_set(family, tasks::Split::test,
                                                     static_cast<uint64_t>(config_.eval.problems),
                                                     difficulty_of(family), config_.seed))
     prompts[p.id] = p.prompt;
   stage(cache, task, "perplexity", "perplexity", ppl_key, [&](const fs::path& dir, bool) {
-    json groups = json::array();
+    struct Pair {
+      const TrainedModel* scorer;
+      size_t responder;
+    };
+    std::vector<Pair> pairs;
     for (size_t i = 0; i < models.size(); ++i) {
-      std::vector<const TrainedModel*> scorers = {&base};
-      if (models[i].label != "base") scorers.push_back(&models[i]);
-      for (const TrainedModel* scorer : scorers) {
-        std::vector<double> values =
-            score_perplexity(scorer->dir, sample_files[i], prompts, kPerplexityResponses, threads_);
-        groups.push_back({{"scorer", scorer->label}, {"responder", models[i].label}, {"values", values}});
-      }
+      pairs.push_back({&base, i});
+      if (models[i].label != "base") pairs.push_back({&models[i], i});
     }
+    std::vector<std::vector<double>> values(pairs.size());
+    run_jobs(static_cast<int64_t>(pairs.size()), jobs_, [&](int64_t p) {
+      const Pair& pair = pairs[static_cast<size_t>(p)];
+      values[static_cast<size_t>(p)] = score_perplexity(pair.scorer->dir, sample_files[pair.responder], prompts,
+                                                        kPerplexityResponses, threads_.side_by_side);
+    });
+    json groups = json::array();
+    for (size_t p = 0; p < pairs.size(); ++p)
+      groups.push_back({{"scorer", pairs[p].scorer->label},
+                        {"responder", models[pairs[p].responder].label},
+                        {"values", values[p]}});
     write_file_atomically(dir / "perplexity.json", groups.dump() + "\n");
   });
   return read_perplexity_groups(cache.dir("perplexity") / "perplexity.json");
@@ -389,18 +400,18 @@ StudyOutcome StudyRun::run() {
     studies.push_back(run_task(task, section));
     per_task[task] = section;
   }
-  return finish_study(config_, options_.out, studies, per_task, stages_, threads_);
+  return finish_study(config_, options_.out, studies, per_task, stages_, threads_.alone);
 }
 
 int study_jobs(const StudyConfig& config, const StudyOptions& options) {
   return options.jobs > 0 ? options.jobs : std::max(1, config.jobs);
 }
 
-int study_threads(const StudyConfig& config, const StudyOptions& options) {
-  if (options.threads > 0) return options.threads;
-  if (config.threads > 0) return config.threads;
+StageThreads study_threads(const StudyConfig& config, const StudyOptions& options) {
+  const int asked = options.threads > 0 ? options.threads : config.threads;
+  if (asked > 0) return {asked, asked};
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, cores / study_jobs(config, options));
+  return {cores, std::max(1, cores / study_jobs(config, options))};
 }
 
 StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options) {

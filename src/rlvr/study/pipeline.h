@@ -34,8 +34,14 @@ StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options);
 
 // Stages run at once: --jobs, else study.jobs.
 int study_jobs(const StudyConfig& config, const StudyOptions& options);
-// The threads of each stage: --threads, else study.threads, else every core
-// divided among the jobs.
-int study_threads(const StudyConfig& config, const StudyOptions& options);
+
+// The threads of a stage: --threads, else study.threads, else every core for
+// a stage that runs alone (pretraining, perplexity) and every core divided
+// among the jobs for the stages that run side by side.
+struct StageThreads {
+  int alone = 1;
+  int side_by_side = 1;
+};
+StageThreads study_threads(const StudyConfig& config, const StudyOptions& options);
 
 }  // namespace rlvr::study
