@@ -36,8 +36,8 @@ StudyOutcome run_study(const StudyConfig& config, const StudyOptions& options);
 int study_jobs(const StudyConfig& config, const StudyOptions& options);
 
 // The threads of a stage: --threads, else study.threads, else every core for
-// a stage that runs alone (pretraining, perplexity) and every core divided
-// among the jobs for the stages that run side by side.
+// pretraining, which runs alone, and every core divided among the jobs for the
+// stages that may run side by side (RL, distillation, sampling, perplexity).
 struct StageThreads {
   int alone = 1;
   int side_by_side = 1;
