@@ -275,8 +275,12 @@ def _watch(limits, start, pid, stdout_r, stderr_r, result_r):
     }
 
 
-_WARM_MODULES = ("typing", "math", "re", "collections", "itertools", "functools", "heapq", "string", "hashlib",
-                 "bisect", "fractions", "decimal", "operator", "copy", "datetime", "array", "cmath")
+# Modules that HumanEval and MBPP programs import (re 79, math 48, collections 28,
+# typing 21 of their 1138 programs, ...). Not hashlib, decimal, fractions or
+# datetime (1 program each at most): they map OpenSSL and the decimal library
+# into the server (RSS 16.3 -> 11.7 MB), and every fork and exit pays for it.
+_WARM_MODULES = ("typing", "math", "re", "collections", "itertools", "functools", "heapq", "string", "bisect",
+                 "operator", "copy", "array", "cmath")
 
 
 def _drop_inherited_privileges():
