@@ -84,9 +84,10 @@ struct StudyConfig {
   // study.seeds: the whole study once per seed, then compared across seeds
   // (seeds.h); empty: one study at `seed`.
   std::vector<uint64_t> seeds;
-  int threads = 0;      // per stage; 0: all cores, shared among the jobs
+  int threads = 0;      // per stage; 0: all cores for pretraining, shared among the jobs otherwise
   // Stages that do not depend on each other (RL runs, distillation, each
-  // model's sampling) run this many at once; results do not depend on it.
+  // model's sampling, perplexity pairs) run this many at once; results
+  // depend on the threads, not on this.
   int jobs = 1;
   int difficulty = 0;   // 0: each family's default
   // study.difficulty given per task (difficulty = {countdown = 3, modeq = 4});

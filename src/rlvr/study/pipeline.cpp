@@ -6,7 +6,6 @@
 #include <functional>
 #include <map>
 #include <sstream>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -410,7 +409,7 @@ int study_jobs(const StudyConfig& config, const StudyOptions& options) {
 StageThreads study_threads(const StudyConfig& config, const StudyOptions& options) {
   const int asked = options.threads > 0 ? options.threads : config.threads;
   if (asked > 0) return {asked, asked};
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = resolve_threads(0);
   return {cores, std::max(1, cores / study_jobs(config, options))};
 }
 
