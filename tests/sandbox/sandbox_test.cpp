@@ -38,6 +38,27 @@ TEST_P(Basics, PassesAndFailsWithTheExceptionName) {
   EXPECT_EQ(status_text(recursion), "failed:RecursionError");
 }
 
+// The fork server compiles most programs before it forks; what the program
+// reports must not depend on where it was compiled.
+TEST_P(Basics, CompilingAheadChangesNothingTheProgramReports) {
+  Runner runner(test_options(GetParam()));
+  // A compiler warning belongs in the program's stderr.
+  Result warned = runner.run("x = 1\nassert (x is 1) or True\n");
+  EXPECT_EQ(status_text(warned), "passed") << warned.stderr_tail;
+  EXPECT_NE(warned.stderr_tail.find("SyntaxWarning"), std::string::npos) << warned.stderr_tail;
+  // A compiler error is the program's failure, and the next program still runs.
+  std::string chain = "x = ";
+  for (int i = 0; i < 5000; ++i) chain += "1+";
+  Result deep = runner.run(chain + "1\n");
+  EXPECT_EQ(status_text(deep), "failed:RecursionError") << deep.stderr_tail << deep.error;
+  // Larger than what the server compiles ahead.
+  Result big = runner.run("# " + std::string(100 * 1024, 'x') + "\nprint(__name__)\n");
+  EXPECT_EQ(status_text(big), "passed") << big.stderr_tail;
+  EXPECT_EQ(big.stdout_tail, "__main__\n");
+  Result after = runner.run("print(__name__)\n");
+  EXPECT_EQ(after.stdout_tail, "__main__\n");
+}
+
 TEST_P(Basics, StandardLibraryWorksInside) {
   Runner runner(test_options(GetParam()));
   Result r = runner.run(

@@ -19,16 +19,18 @@ import struct
 import sys
 import time
 import traceback
+import warnings
 
 RESULT_FD = 4
 
 
-def _run_program(source, nonce):
+def _run_program(source, nonce, code=None):
     # Bound before the program runs: it may patch os, builtins or traceback.
     write, leave, kind_of, print_exc = os.write, os._exit, type, traceback.print_exc
     line = nonce + " raised Unknown\n"
     try:
-        code = compile(source, "<program>", "exec")
+        if code is None:
+            code = compile(source, "<program>", "exec", dont_inherit=True)
         namespace = {"__name__": "__main__", "__builtins__": builtins}
         exec(code, namespace)
         line = nonce + " passed\n"
@@ -175,8 +177,33 @@ def _enter_program_jail(config, stdout_w, stderr_w, result_w):
                        ctypes.c_ulong(0), ctypes.c_ulong(0)), "seccomp")
 
 
+# Compiling in a freshly forked child costs about 3 ms of CPU, most of it page
+# faults on the parser's code and memory; in the server, where they are warm,
+# about 0.5 ms. Larger sources (up to ~1 s to compile at 1 MB) stay with the
+# child, under its own limits.
+_COMPILE_AHEAD_BYTES = 64 * 1024
+
+
+def _compile_ahead(source):
+    """The program's code object, compiled in the server; None leaves it to the child.
+
+    Nothing of the program runs here. Any error or warning (a SyntaxWarning the
+    program's stderr should show) returns None, so the child compiles again and
+    reports it exactly as it would have.
+    """
+    if len(source) > _COMPILE_AHEAD_BYTES:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return compile(source, "<program>", "exec", dont_inherit=True)
+    except Exception:
+        return None
+
+
 def _start_program(config, request, own_pid_namespace):
     """Forks the program's process as init of a new PID namespace; returns its pid and the read ends."""
+    code = _compile_ahead(request["source"])
     stdout_r, stdout_w = os.pipe()
     stderr_r, stderr_w = os.pipe()
     result_r, result_w = os.pipe()
@@ -198,7 +225,7 @@ def _start_program(config, request, own_pid_namespace):
         except BaseException as error:
             os.write(2, ("sandbox setup failed: %s\n" % error).encode())
             os._exit(126)
-        _run_program(request["source"], request["nonce"])
+        _run_program(request["source"], request["nonce"], code)
     os.close(stdout_w)
     os.close(stderr_w)
     os.close(result_w)
