@@ -58,6 +58,7 @@ struct Result {
   int exit_code = -1;     // of the interpreter, when it exited
   int signal = 0;         // that ended the interpreter, when one did
   double seconds = 0.0;   // wall-clock time of the run
+  double cpu_seconds = 0.0;  // user + system time, as the kernel reported it at the end
   std::string stdout_tail;
   std::string stderr_tail;
   std::string error;  // what went wrong, for SandboxError
