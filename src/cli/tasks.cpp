@@ -1,6 +1,7 @@
 // rlvr tasks: lists the task families and their strategies; `rlvr tasks show`
 // prints sample problems with every strategy's trace and the verifier's verdict;
 // `rlvr tasks chance` what guessing the answer alone scores, per family and difficulty.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -27,8 +28,10 @@ void list_families(bool names_only) {
     const auto& f = tasks::family(name);
     fmt::print("{}: {}\n  difficulty {}..{} (default {})\n", name, f.description(),
                f.min_difficulty(), f.max_difficulty(), f.default_difficulty());
+    size_t width = 0;
+    for (const auto& s : f.strategies()) width = std::max(width, s.name.size());
     for (const auto& s : f.strategies()) {
-      fmt::print("  {:<8} {:<8} {}\n", s.name, s.teacher_only ? "teacher" : "base",
+      fmt::print("  {:<{}} {:<8} {}\n", s.name, width, s.teacher_only ? "teacher" : "base",
                  s.description);
     }
     fmt::print("  base mix:    {}\n  teacher mix: {}\n\n",

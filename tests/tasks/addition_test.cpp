@@ -73,4 +73,17 @@ TEST(AdditionSolve, NocarryForgetsExactlyOneCarry) {
   EXPECT_EQ(addition().solve(q, "nocarry", 3), addition().solve(q, "careful", 3));
 }
 
+TEST(AdditionSolve, CarrylessNeverWritesACarry) {
+  Problem p{"h", "add 999+111\n", "1110", 2};
+  std::string c = addition().solve(p, "carryless", 0);
+  EXPECT_EQ(c, "9+1+0=10\n9+1+0=10\n9+1+0=10\n#1000\n");
+  Verdict v = addition().verify(p, c);
+  EXPECT_FALSE(v.correct);
+  EXPECT_EQ(v.first_bad_step, 2);
+  // Without any carry it is the careful procedure, so it is right exactly there.
+  Problem q{"h", "add 123+456\n", "579", 2};
+  EXPECT_EQ(addition().solve(q, "carryless", 3), addition().solve(q, "careful", 3));
+  EXPECT_TRUE(addition().verify(q, addition().solve(q, "carryless", 3)).correct);
+}
+
 }  // namespace

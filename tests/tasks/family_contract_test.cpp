@@ -37,6 +37,7 @@ const std::map<std::string, std::map<std::string, Expectation>>& expectations() 
        {{"careful", {1.0, 1.0, Steps::always_valid}},
         {"teacher", {1.0, 1.0, Steps::always_valid}},
         {"nocarry", {0.05, 0.4, Steps::any}},
+        {"carryless", {0.05, 0.4, Steps::any}},
         {"slip", {0.0, 0.0, Steps::never_valid}},
         {"guess", {0.0, 0.3, Steps::never_valid}}}},
       {"modeq",

@@ -176,6 +176,9 @@ class Addition final : public TaskFamily {
         {"careful", "every column with its carry; always right, steps valid", false},
         {"nocarry", "forgets one carry (writes +0 where +1 was due); wrong whenever the sum "
                     "carries, the forgotten carry is the bad step", false},
+        {"carryless", "never carries (every carry in is +0); right exactly when the sum has no "
+                      "carry, so a corpus of it never shows a carry written",
+         false},
         {"slip", "one column sum off by one or two, carried on consistently; always wrong, "
                  "bad step flagged", false},
         {"guess", "no columns: writes the leading digits right and guesses the rest; right "
@@ -208,6 +211,13 @@ class Addition final : public TaskFamily {
       }
       return write(cols, false);
     }
+    if (strategy == "carryless") {
+      for (size_t k = 1; k < cols.size(); ++k) {
+        cols[k].carry = 0;
+        cols[k].sum = cols[k].x + cols[k].y;
+      }
+      return write(cols, false);
+    }
     if (strategy == "slip") {
       size_t k = rng.below(cols.size());
       int delta = static_cast<int>(rng.range(1, 2)) * (rng.chance(0.5) ? 1 : -1);
@@ -224,7 +234,7 @@ class Addition final : public TaskFamily {
       return "#" + answer + "\n";
     }
     throw Error("addition: unknown strategy '" + std::string(strategy) +
-                "' (known: careful, nocarry, slip, guess, teacher)");
+                "' (known: careful, nocarry, carryless, slip, guess, teacher)");
   }
 
   Verdict verify(const Problem& problem, std::string_view completion) const override {
