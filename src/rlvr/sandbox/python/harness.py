@@ -24,13 +24,18 @@ import warnings
 RESULT_FD = 4
 
 
+def _compile(source):
+    """The one way a program is compiled, in the child or ahead in the server, so both report alike."""
+    return compile(source, "<program>", "exec", dont_inherit=True)
+
+
 def _run_program(source, nonce, code=None):
     # Bound before the program runs: it may patch os, builtins or traceback.
     write, leave, kind_of, print_exc = os.write, os._exit, type, traceback.print_exc
     line = nonce + " raised Unknown\n"
     try:
         if code is None:
-            code = compile(source, "<program>", "exec", dont_inherit=True)
+            code = _compile(source)
         namespace = {"__name__": "__main__", "__builtins__": builtins}
         exec(code, namespace)
         line = nonce + " passed\n"
@@ -196,7 +201,7 @@ def _compile_ahead(source):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            return compile(source, "<program>", "exec", dont_inherit=True)
+            return _compile(source)
     except Exception:
         return None
 
