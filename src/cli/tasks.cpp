@@ -110,10 +110,31 @@ struct ChanceOptions {
   uint64_t count = 300;
   uint64_t seed = 1;
   std::vector<uint64_t> ks = {1, 64, 256};
+  std::string family;  // with --per-problem: one family at one difficulty, a line a problem
+  int difficulty = 0;  // 0: the family's default
+  bool per_problem = false;
 };
+
+// One line a problem: its id, the chance of one guess and pass@k of guessing, so
+// that a study's samples can be split into problems luck can and cannot reach.
+void chance_per_problem(const ChanceOptions& o) {
+  if (o.family.empty()) throw Error("rlvr tasks chance --per-problem: name a family with --family");
+  const auto& f = tasks::family(o.family);
+  const int d = o.difficulty == 0 ? f.default_difficulty() : o.difficulty;
+  auto problems = tasks::problem_set(f, tasks::Split::test, o.count, d, o.seed);
+  fmt::print("{:<28} {:>12}", "problem_id", "chance");
+  for (uint64_t k : o.ks) fmt::print(" {:>10}", fmt::format("pass@{}", k));
+  fmt::print("\n");
+  for (const auto& p : problems) {
+    fmt::print("{:<28} {:>12.4e}", p.id, f.guess_chance(p));
+    for (uint64_t k : o.ks) fmt::print(" {:>10.4f}", tasks::chance_pass_at_k(f, {p}, k));
+    fmt::print("\n");
+  }
+}
 
 // A table per family and difficulty: pass@k of a model that only guesses the answer.
 void chance(const ChanceOptions& o) {
+  if (o.per_problem) return chance_per_problem(o);
   fmt::print("pass@k of guessing the final answer alone, over test problems 0..{} (seed {})\n", o.count - 1,
              o.seed);
   fmt::print("{:<10} {:>10}", "family", "difficulty");
@@ -155,6 +176,11 @@ const Registration registration{
       chance_cmd->add_option("--seed", chance_options->seed, "seed (default 1)");
       chance_cmd->add_option("--k", chance_options->ks, "the k to print (default 1 64 256)")
           ->check(CLI::PositiveNumber);
+      chance_cmd->add_flag("--per-problem", chance_options->per_problem,
+                           "one line a test problem of --family at --difficulty");
+      chance_cmd->add_option("--family", chance_options->family, "task family (with --per-problem)");
+      chance_cmd->add_option("--difficulty", chance_options->difficulty,
+                             "difficulty (with --per-problem; default: the family's default)");
       chance_cmd->callback([chance_options] { chance(*chance_options); });
       sub.callback([&sub, show_cmd, chance_cmd, names_only] {
         if (!show_cmd->parsed() && !chance_cmd->parsed()) list_families(*names_only);

@@ -1,6 +1,7 @@
 // The rlvr program itself: exit codes and the files it writes. Skipped when
 // build/rlvr has not been built.
 #include <cstdlib>
+#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -142,4 +143,34 @@ TEST(Cli, LaboratoryCommandsAreHandedOver) {
   if (!fs::exists(fs::path(RLVR_BINARY_DIR) / "rlvr-lab")) GTEST_SKIP() << "rlvr-lab not built";
   ASSERT_EQ(run_rlvr("pretrain --help", log), 0) << rlvr::read_file(log);
   EXPECT_NE(rlvr::read_file(log).find("--task"), std::string::npos) << rlvr::read_file(log);
+}
+
+// `rlvr tasks chance --per-problem`: a line a test problem, with the chance of one
+// guess and pass@k of guessing, so that samples can be split by what luck reaches.
+TEST(Cli, ChancePerProblemPrintsEveryProblem) {
+  if (!fs::exists(rlvr_binary())) GTEST_SKIP() << "not built: " << rlvr_binary();
+  TempDir dir;
+  auto log = dir.path() / "log.txt";
+  // modeq at difficulty 1 draws its modulus 5: a guess is right 1 time in 5.
+  ASSERT_EQ(run_rlvr("tasks chance --per-problem --family modeq --difficulty 1 --count 3 --k 1 2", log), 0)
+      << rlvr::read_file(log);
+  std::string text = rlvr::read_file(log);
+  EXPECT_NE(text.find("pass@2"), std::string::npos) << text;
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);  // the header
+  for (const char* id : {"modeq-d1-test-000000", "modeq-d1-test-000001", "modeq-d1-test-000002"}) {
+    ASSERT_TRUE(std::getline(lines, line)) << text;
+    std::istringstream fields(line);
+    std::string problem;
+    double chance = 0, pass1 = 0, pass2 = 0;
+    fields >> problem >> chance >> pass1 >> pass2;
+    EXPECT_EQ(problem, id) << text;
+    EXPECT_DOUBLE_EQ(chance, 0.2) << line;
+    EXPECT_DOUBLE_EQ(pass1, 0.2) << line;
+    EXPECT_DOUBLE_EQ(pass2, 0.36) << line;  // 1 - 0.8^2
+  }
+  EXPECT_EQ(text.find("modeq-d1-test-000003"), std::string::npos) << text;
+  EXPECT_EQ(run_rlvr("tasks chance --per-problem", log), 1);
+  EXPECT_NE(rlvr::read_file(log).find("--family"), std::string::npos) << rlvr::read_file(log);
 }
