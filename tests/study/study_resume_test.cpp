@@ -11,9 +11,11 @@
 #include <fstream>
 #include <functional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -149,6 +151,14 @@ TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport
   EXPECT_DOUBLE_EQ(chance["pass_at_1"].get<double>(), rlvr::tasks::chance_pass_at_k(addition, problems, 1));
   EXPECT_DOUBLE_EQ(chance["pass_at_k_max"].get<double>(), rlvr::tasks::chance_pass_at_k(addition, problems, 8));
   EXPECT_GT(chance["pass_at_k_max"].get<double>(), 0.0);
+  // The headline printed at the end says how much of it is valid steps and luck.
+  std::stringstream printed;
+  printed << std::ifstream(whole.string() + ".log").rdbuf();
+  EXPECT_NE(printed.str().find("valid@8"), std::string::npos) << printed.str();
+  EXPECT_NE(printed.str().find(fmt::format("guessing the answer alone (docs/TASKS.md): pass@1 {:.3f}, pass@8 {:.3f}",
+                                           chance["pass_at_1"].get<double>(), chance["pass_at_k_max"].get<double>())),
+            std::string::npos)
+      << printed.str();
 
   // Two stages at once (the RL run beside the distillation, the models' sampling
   // two by two) give the same summary as one at a time.

@@ -208,7 +208,9 @@ fs::path StudyRun::sample(StageCache& cache, const std::string& task, const Trai
 }
 
 // Per-problem counts of samples whose answer is right AND whose every
-// reasoning step checks, as a counts CSV that `analyze` reads.
+// reasoning step checks, as a counts CSV that `analyze` reads. Returns whether
+// the samples carry a steps_valid verdict at all: a model none of whose samples
+// has valid steps is the case the analysis must show, not skip.
 bool write_steps_valid_counts(const fs::path& samples, const fs::path& out) {
   std::map<std::string, std::pair<int64_t, int64_t>> counts;  // id -> (n, correct with valid steps)
   bool checkable = false;
@@ -216,8 +218,9 @@ bool write_steps_valid_counts(const fs::path& samples, const fs::path& out) {
     auto& [n, c] = counts[problem_id_of(row, samples, number)];
     ++n;
     auto steps = row.find("steps_valid");
-    bool valid = steps != row.end() && steps->is_boolean() && steps->get<bool>();
-    checkable |= valid;
+    const bool verdict = steps != row.end() && steps->is_boolean();
+    const bool valid = verdict && steps->get<bool>();
+    checkable |= verdict;
     if (valid && row.value("correct", false)) ++c;
   });
   std::string csv = "problem_id,n,correct\n";

@@ -71,8 +71,10 @@ json task_section(const report::TaskStudy& study, json models) {
 
 namespace {
 
-// The headline the command prints: per model pass@1 and pass@k_max, and
-// against the baseline crossover k, Delta_SE and the verdict.
+// The headline the command prints: per model pass@1 and pass@k_max, pass@k_max
+// counting only completions with valid steps, and against the baseline
+// crossover k, Delta_SE and the verdict; then what guessing alone scores. The
+// last two say on the first screen how much of a pass@k is luck.
 std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
   std::string out;
   for (const report::TaskStudy& t : tasks) {
@@ -81,8 +83,13 @@ std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
     out += fmt::format("\n{}: {} test problems\n", t.task, a.problems);
     size_t width = 10;  // the model column fits the longest label
     for (const ModelSummary& m : a.models) width = std::max(width, m.label.size());
-    out += fmt::format("  {:<{}} {:>8} {:>10} {:>10} {:>9}  {}\n", "model", width, "pass@1",
-                       fmt::format("pass@{}", k_max), "crossover", "Delta_SE",
+    std::map<std::string, double> valid_at_k_max;
+    if (t.steps_valid)
+      for (const ModelSummary& m : t.steps_valid->models)
+        if (!m.pass_at_k.empty()) valid_at_k_max[m.label] = m.pass_at_k.back().value;
+    const std::string valid_header = t.steps_valid ? fmt::format(" {:>10}", fmt::format("valid@{}", k_max)) : "";
+    out += fmt::format("  {:<{}} {:>8} {:>10}{} {:>10} {:>9}  {}\n", "model", width, "pass@1",
+                       fmt::format("pass@{}", k_max), valid_header, "crossover", "Delta_SE",
                        "against " + (a.comparisons.empty() ? std::string("base") : a.comparisons.front().baseline));
     std::map<std::string, const Comparison*> by_model;
     for (const Comparison& c : a.comparisons) by_model[c.model] = &c;
@@ -92,11 +99,20 @@ std::string headline_table(const std::vector<report::TaskStudy>& tasks) {
     for (const ModelSummary& m : a.models) {
       double p1 = m.pass_at_k.empty() ? 0 : m.pass_at_k.front().value;
       double pk = m.pass_at_k.empty() ? 0 : m.pass_at_k.back().value;
+      std::string valid;
+      if (t.steps_valid)
+        valid = valid_at_k_max.count(m.label) ? fmt::format(" {:>10.3f}", valid_at_k_max[m.label])
+                                              : fmt::format(" {:>10}", "-");
       const Comparison* c = by_model.count(m.label) ? by_model[m.label] : nullptr;
-      out += fmt::format("  {:<{}} {:>8.3f} {:>10.3f} {:>10} {:>9}  {}\n", m.label, width, p1, pk,
+      out += fmt::format("  {:<{}} {:>8.3f} {:>10.3f}{} {:>10} {:>9}  {}\n", m.label, width, p1, pk, valid,
                          c ? (c->crossover_k ? std::to_string(*c->crossover_k) : "none") : "-",
                          c ? fmt::format("{:.3f}", c->delta_se) : "-", verdicts.count(m.label) ? verdicts[m.label] : "");
     }
+    if (t.steps_valid)
+      out += fmt::format("  valid@{}: pass@{} counting only completions whose every step checks\n", k_max, k_max);
+    if (t.chance)
+      out += fmt::format("  guessing the answer alone (docs/TASKS.md): pass@1 {:.3f}, pass@{} {:.3f}\n",
+                         t.chance->pass_at_1, t.chance->k_max, t.chance->pass_at_k_max);
   }
   return out;
 }
