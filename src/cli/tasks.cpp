@@ -126,8 +126,9 @@ void chance_per_problem(const ChanceOptions& o) {
   for (uint64_t k : o.ks) fmt::print(" {:>10}", fmt::format("pass@{}", k));
   fmt::print("\n");
   for (const auto& p : problems) {
-    fmt::print("{:<28} {:>12.4e}", p.id, f.guess_chance(p));
-    for (uint64_t k : o.ks) fmt::print(" {:>10.4f}", tasks::chance_pass_at_k(f, {p}, k));
+    const double chance = f.guess_chance(p);  // countdown's enumerates random play: once a problem
+    fmt::print("{:<28} {:>12.4e}", p.id, chance);
+    for (uint64_t k : o.ks) fmt::print(" {:>10.4f}", tasks::chance_pass_at_k(chance, k));
     fmt::print("\n");
   }
 }

@@ -21,6 +21,7 @@
 
 #include "rlvr/tasks/chance.h"
 #include "rlvr/tasks/corpus.h"
+#include "rlvr/util/files.h"
 #include "support/browser.h"
 
 namespace fs = std::filesystem;
@@ -152,13 +153,12 @@ TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport
   EXPECT_DOUBLE_EQ(chance["pass_at_k_max"].get<double>(), rlvr::tasks::chance_pass_at_k(addition, problems, 8));
   EXPECT_GT(chance["pass_at_k_max"].get<double>(), 0.0);
   // The headline printed at the end says how much of it is valid steps and luck.
-  std::stringstream printed;
-  printed << std::ifstream(whole.string() + ".log").rdbuf();
-  EXPECT_NE(printed.str().find("valid@8"), std::string::npos) << printed.str();
-  EXPECT_NE(printed.str().find(fmt::format("guessing the answer alone (docs/TASKS.md): pass@1 {:.3f}, pass@8 {:.3f}",
-                                           chance["pass_at_1"].get<double>(), chance["pass_at_k_max"].get<double>())),
+  const std::string printed = rlvr::read_file(whole.string() + ".log");
+  EXPECT_NE(printed.find("valid@8"), std::string::npos) << printed;
+  EXPECT_NE(printed.find(fmt::format("guessing the answer alone (docs/TASKS.md): pass@1 {:.3f}, pass@8 {:.3f}",
+                                     chance["pass_at_1"].get<double>(), chance["pass_at_k_max"].get<double>())),
             std::string::npos)
-      << printed.str();
+      << printed;
 
   // Two stages at once (the RL run beside the distillation, the models' sampling
   // two by two) give the same summary as one at a time.

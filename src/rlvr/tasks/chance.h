@@ -11,6 +11,9 @@
 
 namespace rlvr::tasks {
 
+// 1 - (1 - chance)^k: at least one of k guesses, each right with `chance`, is right.
+double chance_pass_at_k(double chance, uint64_t k);
+
 // Mean over the problems of 1 - (1 - chance)^k.
 double chance_pass_at_k(const TaskFamily& family, const std::vector<Problem>& problems, uint64_t k);
 
