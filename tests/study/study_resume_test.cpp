@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -160,8 +161,20 @@ TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport
             std::string::npos)
       << printed;
 
-  // Two stages at once (the RL run beside the distillation, the models' sampling
-  // two by two) give the same summary as one at a time.
+  // Each model is sampled as soon as it is trained, before the next one trains,
+  // and the base's sampling comes last (one job here; with two, one model's
+  // sampling runs beside another's training).
+  const json provenance = json::parse(rlvr::read_file(whole / "provenance.json"));
+  std::vector<std::string> order;
+  for (const json& stage : provenance["stages"]) order.push_back(stage["stage"].get<std::string>());
+  const std::vector<std::string> expected_order = {
+      "addition/base",    "addition/rl-grpo",         "addition/samples-grpo",
+      "addition/distill", "addition/samples-distill", "addition/samples-base",
+      "addition/analyze", "addition/perplexity",      "report"};
+  EXPECT_EQ(order, expected_order);
+
+  // Two stages at once (each model's training and sampling beside another's)
+  // give the same summary as one at a time.
   fs::path jobs_config = root / "tiny-jobs.toml", jobs = root / "jobs";
   std::string jobs_text = kTinyStudy;
   jobs_text.replace(jobs_text.find("threads = 1\n"), 12, "threads = 1\njobs = 2\n");

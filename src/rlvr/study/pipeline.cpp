@@ -74,7 +74,8 @@ class StudyRun {
 
   report::TaskStudy run_task(const std::string& task, json& task_section);
   report::GuessChance guess_chance(const std::string& task, const Analysis& analysis) const;
-  std::vector<TrainedModel> train_models(StageCache& cache, const std::string& task);
+  void train_and_sample(StageCache& cache, const std::string& task, std::vector<TrainedModel>& models,
+                        std::vector<fs::path>& sample_files);
   TrainedModel pretrain_base(StageCache& cache, const std::string& task);
   TrainedModel train_rl(StageCache& cache, const std::string& task, const TrainedModel& base,
                         const std::string& algorithm);
@@ -249,18 +250,28 @@ std::vector<report::TrainingPoint> read_training_curve(const fs::path& metrics, 
 
 }  // namespace
 
-// The models of one task: the base model, one per RL algorithm, the distilled one.
-std::vector<TrainedModel> StudyRun::train_models(StageCache& cache, const std::string& task) {
-  TrainedModel base = pretrain_base(cache, task);
-  // Every later model starts from the base alone: they train side by side.
+// The models of one task (the base model, one per RL algorithm, the distilled
+// one) and their samples. Every later model starts from the base alone, and each
+// is sampled as soon as it is trained: with several jobs, one model's sampling
+// runs beside another's training instead of waiting for all of them. The base's
+// sampling, the shortest job, comes last to fill the worker that frees first.
+void StudyRun::train_and_sample(StageCache& cache, const std::string& task, std::vector<TrainedModel>& models,
+                                std::vector<fs::path>& sample_files) {
+  const TrainedModel base = pretrain_base(cache, task);
   const auto& algorithms = config_.rl.algorithms;
-  std::vector<TrainedModel> models(1 + algorithms.size() + (config_.distill.enabled ? 1 : 0));
+  const size_t trained = algorithms.size() + (config_.distill.enabled ? 1 : 0);
+  models.assign(1 + trained, TrainedModel{});
+  sample_files.assign(1 + trained, fs::path{});
   models[0] = base;
-  run_jobs(static_cast<int64_t>(models.size()) - 1, jobs_, [&](int64_t j) {
+  run_jobs(static_cast<int64_t>(trained) + 1, jobs_, [&](int64_t j) {
     const size_t i = static_cast<size_t>(j);
+    if (i == trained) {
+      sample_files[0] = sample(cache, task, base);
+      return;
+    }
     models[i + 1] = i < algorithms.size() ? train_rl(cache, task, base, algorithms[i]) : distill(cache, task, base);
+    sample_files[i + 1] = sample(cache, task, models[i + 1]);
   });
-  return models;
 }
 
 // Analysis: pure and fast, so it is recomputed from the samples every run;
@@ -367,10 +378,9 @@ report::GuessChance StudyRun::guess_chance(const std::string& task, const Analys
 // describe what was found.
 report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
   StageCache cache(options_.out / task);
-  const std::vector<TrainedModel> models = train_models(cache, task);
-  std::vector<fs::path> sample_files(models.size());
-  run_jobs(static_cast<int64_t>(models.size()), jobs_,
-           [&](int64_t i) { sample_files[static_cast<size_t>(i)] = sample(cache, task, models[static_cast<size_t>(i)]); });
+  std::vector<TrainedModel> models;
+  std::vector<fs::path> sample_files;
+  train_and_sample(cache, task, models, sample_files);
 
   report::TaskStudy study;
   study.task = task;
@@ -384,10 +394,6 @@ report::TaskStudy StudyRun::run_task(const std::string& task, json& section) {
   section = task_section(study, list);
   return study;
 }
-
-namespace {
-
-}  // namespace
 
 StudyOutcome StudyRun::run() {
   fs::create_directories(options_.out);
