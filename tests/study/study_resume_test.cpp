@@ -172,6 +172,9 @@ TEST(StudyEndToEnd, KilledAndResumedStudyGivesTheSameSummaryAndARenderableReport
       "addition/distill", "addition/samples-distill", "addition/samples-base",
       "addition/analyze", "addition/perplexity",      "report"};
   EXPECT_EQ(order, expected_order);
+  // The run's own wall time beside the stages' sum (they differ with several jobs).
+  EXPECT_GT(provenance["wall_seconds"].get<double>(), 0.0);
+  EXPECT_GT(provenance["total_seconds"].get<double>(), 0.0);
 
   // Two stages at once (each model's training and sampling beside another's)
   // give the same summary as one at a time.

@@ -39,7 +39,7 @@ nlohmann::json machine_info(int threads) {
 }
 
 void write_provenance(const std::filesystem::path& file, const std::string& config_text,
-                      uint64_t seed, int threads, const std::vector<StageTiming>& timings) {
+                      uint64_t seed, int threads, const std::vector<StageTiming>& timings, double wall_seconds) {
   nlohmann::json stages = nlohmann::json::array();
   double total = 0.0;
   for (const StageTiming& t : timings) {
@@ -55,6 +55,7 @@ void write_provenance(const std::filesystem::path& file, const std::string& conf
       {"machine", machine_info(threads)},
       {"stages", stages},
       {"total_seconds", total},
+      {"wall_seconds", wall_seconds},
   };
   write_file_atomically(file, provenance.dump(2) + "\n");
 }

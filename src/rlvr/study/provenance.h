@@ -22,7 +22,9 @@ nlohmann::json build_info();
 // Cores, threads in use, host and operating system.
 nlohmann::json machine_info(int threads);
 
-void write_provenance(const std::filesystem::path& file, const std::string& config_text,
-                      uint64_t seed, int threads, const std::vector<StageTiming>& timings);
+// total_seconds adds up the stages' times; wall_seconds is the run's own time,
+// shorter when stages ran side by side (study.jobs), much shorter when cached.
+void write_provenance(const std::filesystem::path& file, const std::string& config_text, uint64_t seed,
+                      int threads, const std::vector<StageTiming>& timings, double wall_seconds);
 
 }  // namespace rlvr::study

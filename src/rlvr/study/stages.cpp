@@ -22,6 +22,10 @@ StageRunner::StageRunner(std::string from) : from_(std::move(from)) {
     throw Error(fmt::format("--from: unknown stage '{}' (stages: {})", from_, fmt::join(stage_kinds(), ", ")));
 }
 
+double StageRunner::wall_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
 bool StageRunner::forced(const std::string& kind) const {
   if (from_.empty()) return false;
   auto rank = [](const std::string& k) {

@@ -4,6 +4,7 @@
 // provenance file. Stages of different names may run on several threads at once.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -31,6 +32,9 @@ class StageRunner {
   void record(std::string label, double seconds);
   // Read once every stage has finished.
   const std::vector<StageTiming>& timings() const { return timings_; }
+  // Seconds since this runner was made: the run's own wall time, in which
+  // stages that ran side by side count once (timings() counts each).
+  double wall_seconds() const;
 
  private:
   bool forced(const std::string& kind) const;
@@ -38,6 +42,7 @@ class StageRunner {
   std::string from_;
   std::mutex mutex_;  // timings_ and the progress lines
   std::vector<StageTiming> timings_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace rlvr::study

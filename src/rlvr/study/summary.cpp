@@ -146,9 +146,10 @@ StudyOutcome finish_study(const StudyConfig& config, const fs::path& out, const 
   double total = 0;
   for (const StageTiming& t : stages.timings()) total += t.seconds;
   input.provenance_summary = fmt::format(
-      "rlvr {} at commit {}\nseed {}, {} threads on {} cores\nconfig: {}\ntotal stage time {:.0f} s",
+      "rlvr {} at commit {}\nseed {}, {} threads on {} cores\nconfig: {}\n"
+      "total stage time {:.0f} s (stages side by side each counted), this run {:.0f} s of wall time",
       RLVR_VERSION, RLVR_GIT_COMMIT, config.seed, threads, std::thread::hardware_concurrency(),
-      (out / "config.toml").string(), total);
+      (out / "config.toml").string(), total, stages.wall_seconds());
   for (const StageTiming& t : stages.timings())
     input.stage_seconds.push_back({t.stage + (t.cached ? " (cached)" : ""), t.seconds});
   report::write_study_report(input, out);
@@ -159,7 +160,8 @@ StudyOutcome finish_study(const StudyConfig& config, const fs::path& out, const 
   // interrupted and resumed study gives the same summary as an uninterrupted one.
   summary["study"] = {{"name", config.name}, {"tasks", per_task}, {"seed", config.seed}, {"threads", threads}};
   write_file_atomically(out / "summary.json", summary.dump(2) + "\n");
-  write_provenance(out / "provenance.json", config.source, config.seed, threads, stages.timings());
+  write_provenance(out / "provenance.json", config.source, config.seed, threads, stages.timings(),
+                   stages.wall_seconds());
 
   StudyOutcome outcome;
   outcome.report = out / "report.html";
