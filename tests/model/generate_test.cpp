@@ -123,6 +123,39 @@ TEST(Generate, SamplesDoNotDependOnBatchSizeCompositionOrThreads) {
   set_threads(threads);
 }
 
+// The samples of one problem share their prompt's prefill; each must still be
+// the sample it would be alone, and its log-probs those of a full recomputation.
+TEST(Generate, RowsThatShareAPromptSampleAsIfAlone) {
+  Fixture f;
+  SamplingOptions options;
+  options.max_new_tokens = 30;
+  std::vector<std::vector<int>> prompts;
+  std::vector<uint64_t> seeds;
+  for (uint64_t j = 0; j < 4; ++j)
+    for (size_t i = 0; i < 6; ++i) {
+      prompts.push_back(f.prompts[i]);
+      seeds.push_back(rlvr::derive_seed(7, {i, j}));
+    }
+  options.batch_size = 1;
+  auto alone = generate(f.model, f.tok, prompts, seeds, options);
+  options.batch_size = 24;
+  auto together = generate(f.model, f.tok, prompts, seeds, options);
+  expect_same_tokens(alone, together);
+
+  int differ_from_first = 0;  // the rows of one prompt are different samples
+  for (size_t r = 6; r < together.size(); ++r) differ_from_first += together[r].tokens != together[r % 6].tokens;
+  EXPECT_GT(differ_from_first, 9);
+  std::vector<std::vector<int>> tokens;
+  for (auto& c : together) tokens.push_back(c.tokens);
+  auto scored = score(f.model, prompts, tokens, 5);
+  for (size_t r = 0; r < together.size(); ++r) {
+    ASSERT_EQ(scored[r].size(), together[r].token_logprobs.size());
+    for (size_t t = 0; t < scored[r].size(); ++t)
+      EXPECT_NEAR(scored[r][t], together[r].token_logprobs[t], 2e-4)
+          << "row " << r << " token " << t;
+  }
+}
+
 TEST(Generate, DifferentSeedsGiveDifferentSamples) {
   Fixture f;
   SamplingOptions options;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -29,19 +30,36 @@ void generate_chunk(Transformer& model, const Tokenizer& tokenizer,
   for (size_t r = begin; r < end; ++r)
     prompt_len = std::max<int64_t>(prompt_len, 1 + static_cast<int64_t>(prompts[r].size()));
 
-  // Left-padded prompts, per-row positions, and which key slots each row may see.
-  torch::Tensor ids = torch::full({n, prompt_len}, Tokenizer::kPad, torch::kInt64);
+  // Rows that share a prompt (the samples of one problem) share its prefill:
+  // each distinct prompt goes through the model once and its keys and values
+  // are copied to its rows. A row's numbers are the same as if it had been
+  // prefilled alone, since every row is computed on its own.
+  std::map<std::vector<int>, int64_t> distinct_of_prompt;
+  std::vector<size_t> distinct;        // distinct prompt -> its first request row
+  std::vector<int64_t> prefill_row(n);  // batch row -> distinct prompt
+  for (int64_t b = 0; b < n; ++b) {
+    auto [it, added] = distinct_of_prompt.emplace(prompts[begin + b], static_cast<int64_t>(distinct.size()));
+    if (added) distinct.push_back(begin + b);
+    prefill_row[b] = it->second;
+  }
+  const int64_t u = static_cast<int64_t>(distinct.size());
+
+  // Left-padded prompts, per-row positions, and which key slots each row may
+  // see; the first u rows are the distinct prompts.
+  torch::Tensor ids = torch::full({u, prompt_len}, Tokenizer::kPad, torch::kInt64);
   torch::Tensor pad = torch::empty({n}, torch::kInt64);
   auto ids_a = ids.accessor<int64_t, 2>();
   auto pad_a = pad.accessor<int64_t, 1>();
   std::vector<int64_t> pad_v(n);
   for (int64_t b = 0; b < n; ++b) {
-    const auto& prompt = prompts[begin + b];
-    int64_t start = prompt_len - 1 - static_cast<int64_t>(prompt.size());
-    pad_a[b] = start;
-    pad_v[b] = start;
-    ids_a[b][start] = Tokenizer::kBos;
-    for (size_t t = 0; t < prompt.size(); ++t) ids_a[b][start + 1 + t] = prompt[t];
+    pad_v[b] = prompt_len - 1 - static_cast<int64_t>(prompts[begin + b].size());
+    pad_a[b] = pad_v[b];
+  }
+  for (int64_t d = 0; d < u; ++d) {
+    const auto& prompt = prompts[distinct[d]];
+    const int64_t start = prompt_len - 1 - static_cast<int64_t>(prompt.size());
+    ids_a[d][start] = Tokenizer::kBos;
+    for (size_t t = 0; t < prompt.size(); ++t) ids_a[d][start + 1 + t] = prompt[t];
   }
   // Cache slots: row b's text starts at slot pad_b and may run to position
   // max_seq_len - 1 of its own, i.e. slot pad_b + max_seq_len - 1.
@@ -49,19 +67,28 @@ void generate_chunk(Transformer& model, const Tokenizer& tokenizer,
   for (int64_t b = 0; b < n; ++b)
     capacity = std::max(capacity, std::min(pad_v[b] + config.max_seq_len, prompt_len + options.max_new_tokens));
   torch::Tensor slot = torch::arange(capacity, torch::kInt64);
-  torch::Tensor positions = (slot.narrow(0, 0, prompt_len).unsqueeze(0) - pad.unsqueeze(1)).clamp_min(0);
   torch::Tensor key_bias =
       torch::zeros({n, capacity}).masked_fill_(slot.unsqueeze(0) < pad.unsqueeze(1), kMasked);
+  torch::Tensor rows_of_distinct = torch::tensor(prefill_row, torch::kInt64);
+  torch::Tensor distinct_pad = torch::empty({u}, torch::kInt64);
+  auto distinct_pad_a = distinct_pad.accessor<int64_t, 1>();
+  for (int64_t b = 0; b < n; ++b) distinct_pad_a[prefill_row[b]] = pad_v[b];
+  torch::Tensor positions =
+      (slot.narrow(0, 0, prompt_len).unsqueeze(0) - distinct_pad.unsqueeze(1)).clamp_min(0);
   // Prefill mask: causal, padding hidden; a padding query sees itself so that
   // its (unused) row stays finite.
   torch::Tensor q_idx = slot.narrow(0, 0, prompt_len).view({1, prompt_len, 1});
   torch::Tensor k_idx = slot.narrow(0, 0, prompt_len).view({1, 1, prompt_len});
-  torch::Tensor allowed = (k_idx <= q_idx) & ((k_idx >= pad.view({n, 1, 1})) | (k_idx == q_idx));
-  torch::Tensor prefill_bias = torch::zeros({n, 1, prompt_len, prompt_len})
+  torch::Tensor allowed = (k_idx <= q_idx) & ((k_idx >= distinct_pad.view({u, 1, 1})) | (k_idx == q_idx));
+  torch::Tensor prefill_bias = torch::zeros({u, 1, prompt_len, prompt_len})
                                    .masked_fill_(allowed.logical_not().unsqueeze(1), kMasked);
 
-  KVCache cache(config, n, capacity);
+  KVCache cache(config, u, capacity);
   torch::Tensor logits = model->forward(ids, positions, prefill_bias, &cache).select(1, prompt_len - 1);
+  if (u < n) {
+    cache.keep_rows(rows_of_distinct);
+    logits = logits.index_select(0, rows_of_distinct);
+  }
 
   std::vector<int64_t> row_of(n);  // batch slot -> request row
   for (int64_t b = 0; b < n; ++b) row_of[b] = static_cast<int64_t>(begin) + b;
@@ -126,18 +153,23 @@ void generate_chunk(Transformer& model, const Tokenizer& tokenizer,
   }
 }
 
-// At most batch_size rows, and no more than keep their whole key/value cache
-// (all layers, keys and values, float) within the budget.
+// At most batch_size rows, and no more than keep the cache that a step reads
+// within the budget: all layers' keys and values, float, for the prompt and
+// the first kBudgetedNewTokens new tokens. A step reads the cache filled so far,
+// not the whole allocation, and most completions end long before the context
+// does; budgeting for the whole context made passes of 16 rows at a context of
+// 256, where the matrix products of a decoding step are inefficient.
 int64_t rows_per_pass(const ModelConfig& config, const std::vector<std::vector<int>>& prompts,
                       const SamplingOptions& options) {
+  constexpr int64_t kBudgetedNewTokens = 64;
   int64_t rows = options.batch_size;
   if (options.kv_cache_budget_mib <= 0) return rows;
   int64_t longest_prompt = 0;
   for (const auto& p : prompts) longest_prompt = std::max<int64_t>(longest_prompt, 1 + p.size());
-  const int64_t capacity =
-      std::min<int64_t>(longest_prompt + options.max_new_tokens, longest_prompt + config.max_seq_len);
+  const int64_t read = longest_prompt + std::min<int64_t>({options.max_new_tokens, config.max_seq_len,
+                                                            kBudgetedNewTokens});
   const int64_t bytes_per_row =
-      int64_t{2} * config.n_layers * config.d_model * capacity * static_cast<int64_t>(sizeof(float));
+      int64_t{2} * config.n_layers * config.d_model * read * static_cast<int64_t>(sizeof(float));
   const int64_t budget = int64_t{options.kv_cache_budget_mib} << 20;
   return std::clamp<int64_t>(budget / bytes_per_row, 1, rows);
 }

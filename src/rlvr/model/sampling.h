@@ -17,10 +17,11 @@ struct SamplingOptions {
   int max_new_tokens = 128;  // also capped by the model's max_seq_len
   std::vector<std::string> stop;  // finish when the completion text ends with one of these
   int batch_size = 64;       // rows decoded together (results do not depend on it)
-  // Fewer rows are decoded together when their key/value cache would exceed
-  // this many MiB (0 = no limit): every decoding step reads each row's whole
-  // cache, and once it spills out of the last-level cache the step waits on
-  // memory. See docs/PERFORMANCE.md for the measurement behind the default.
+  // Fewer rows are decoded together when the key/value cache of their prompts
+  // and first 64 new tokens would exceed this many MiB (0 = no limit): every
+  // decoding step reads each row's cache, and once it spills out of the
+  // last-level cache the step waits on memory. See docs/PERFORMANCE.md for the
+  // measurement behind the default.
   int kv_cache_budget_mib = 16;
   bool ignore_eos = false;   // keep going after eos (benchmarks: every row makes max_new_tokens)
 };
