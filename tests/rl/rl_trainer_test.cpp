@@ -257,6 +257,22 @@ TEST(RunRl, WritesModelMetricsAndResumesAfterAStop) {
   EXPECT_TRUE(std::filesystem::exists(dir / "resumed" / "rl_run.json"));
 }
 
+// Rows grouped by length: every row in exactly one group, shortest groups
+// first, and a group only where a pass costs less than the padding it saves.
+TEST(ResponseLogits, LengthGroupsSplitWherePaddingCostsMoreThanAPass) {
+  const std::vector<int64_t> lengths = {30, 2, 31, 3, 29, 1};
+  auto cheap = length_groups(lengths, 0);  // a pass costs nothing: one group per distinct length
+  EXPECT_EQ(cheap.size(), 6u);
+  auto split = length_groups(lengths, 20);  // {1, 2, 3} and {29, 30, 31}: padding the short ones costs 84
+  ASSERT_EQ(split.size(), 2u);
+  EXPECT_EQ(split[0], (std::vector<int64_t>{5, 1, 3}));
+  EXPECT_EQ(split[1], (std::vector<int64_t>{4, 0, 2}));
+  auto whole = length_groups(lengths, 1000);
+  ASSERT_EQ(whole.size(), 1u);
+  EXPECT_EQ(whole[0].size(), lengths.size());
+  EXPECT_TRUE(length_groups({}, 10).empty());
+}
+
 // Rows that share a prompt compute it once: the log-probs and their gradients
 // are those of computing every row in full.
 TEST(ResponseLogits, SharedPromptsGiveTheSameLogprobsAndGradients) {
@@ -270,23 +286,28 @@ TEST(ResponseLogits, SharedPromptsGiveTheSameLogprobsAndGradients) {
   std::vector<std::vector<int>> completions = {{3, 4, 2}, {5}, {6, 7, 8, 9, 2}, {2}, {10, 11}, {12, 13, 14, 2}};
   model::Transformer m = clone_model(base.model);
   auto params = m->named_weights();
-  auto run = [&](bool share) {
+  auto run = [&](bool share, int64_t group_cost = kGroupCostTokens) {
     for (auto& [n, p] : params) p.mutable_grad() = torch::Tensor();
-    ResponseLogits r = response_logits(m, prompts, completions, 1.0, share);
+    ResponseLogits r = response_logits(m, prompts, completions, 1.0, share, group_cost);
     (r.logprobs * torch::linspace(0.5, 1.5, r.logprobs.size(1))).sum().backward();
     std::vector<torch::Tensor> grads;
     for (auto& [n, p] : params) grads.push_back(p.grad().clone());
     return std::make_pair(r, grads);
   };
-  auto [shared, shared_grads] = run(true);
   auto [full, full_grads] = run(false);
-  ASSERT_EQ(shared.logprobs.sizes(), full.logprobs.sizes());
-  EXPECT_TRUE(torch::equal(shared.mask, full.mask));
-  EXPECT_LT((shared.logprobs - full.logprobs).abs().max().item<double>(), 1e-4);
-  EXPECT_LT(((shared.logits - full.logits) * full.mask.unsqueeze(-1)).abs().max().item<double>(), 1e-4);
-  for (size_t i = 0; i < params.size(); ++i) {
-    double scale = full_grads[i].abs().max().item<double>() + 1e-6;
-    EXPECT_LT((shared_grads[i] - full_grads[i]).abs().max().item<double>() / scale, 1e-4) << params[i].first;
+  // One pass for all completions, and (group cost 0) a pass per completion length.
+  ASSERT_EQ(length_groups({2, 0, 4, 0, 1, 3}, 0).size(), 5u);
+  for (int64_t group_cost : {kGroupCostTokens, int64_t{0}}) {
+    auto [shared, shared_grads] = run(true, group_cost);
+    ASSERT_EQ(shared.logprobs.sizes(), full.logprobs.sizes());
+    EXPECT_TRUE(torch::equal(shared.mask, full.mask));
+    EXPECT_LT((shared.logprobs - full.logprobs).abs().max().item<double>(), 1e-4) << group_cost;
+    EXPECT_LT(((shared.logits - full.logits) * full.mask.unsqueeze(-1)).abs().max().item<double>(), 1e-4);
+    for (size_t i = 0; i < params.size(); ++i) {
+      double scale = full_grads[i].abs().max().item<double>() + 1e-6;
+      EXPECT_LT((shared_grads[i] - full_grads[i]).abs().max().item<double>() / scale, 1e-4)
+          << params[i].first << ", group cost " << group_cost;
+    }
   }
   // Without gradients too, and with every completion one token long.
   torch::NoGradGuard g;

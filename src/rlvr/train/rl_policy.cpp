@@ -47,7 +47,8 @@ std::vector<int64_t> prompt_runs(const std::vector<std::vector<int>>& prompts) {
 // position, the others from the row's own pass.
 ResponseLogits shared_prompt_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
                                     const std::vector<std::vector<int>>& completions,
-                                    const std::vector<int64_t>& run_starts, int64_t C, double temperature) {
+                                    const std::vector<int64_t>& run_starts, int64_t C, double temperature,
+                                    int64_t group_cost_tokens) {
   const int64_t B = static_cast<int64_t>(prompts.size()), U = static_cast<int64_t>(run_starts.size());
   const int64_t n_layers = static_cast<int64_t>(model->config().n_layers);
   std::vector<int64_t> run_of_row(B);
@@ -78,36 +79,85 @@ ResponseLogits shared_prompt_logits(model::Transformer& model, const std::vector
   const int64_t Tc = C - 1;  // completion tokens that predict a next one
   if (Tc == 0) return finish(first, completions, C, temperature);
 
-  model::KVCache cache(model->config(), B, Lp + Tc);
-  for (int64_t l = 0; l < n_layers; ++l) {
-    cache.keys[l].narrow(3, 0, Lp).copy_(prompt_cache.keys[l].narrow(3, 0, Lp).index_select(0, runs));
-    cache.values[l].narrow(2, 0, Lp).copy_(prompt_cache.values[l].narrow(2, 0, Lp).index_select(0, runs));
-  }
-  cache.length = Lp;
-  std::vector<int64_t> tokens(B * Tc, model::Tokenizer::kPad), positions(B * Tc);
-  std::vector<float> bias(B * Tc * (Lp + Tc), kHidden);
-  for (int64_t i = 0; i < B; ++i) {
-    const int64_t prompt_len = 1 + static_cast<int64_t>(prompts[i].size());
-    for (int64_t t = 0; t < Tc; ++t) {
-      const bool real = t < static_cast<int64_t>(completions[i].size());
-      if (real) tokens[i * Tc + t] = completions[i][t];
-      positions[i * Tc + t] = real ? prompt_len + t : 0;  // padding: any position inside the model's range
-      float* row = bias.data() + (i * Tc + t) * (Lp + Tc);
-      std::fill(row, row + prompt_len, 0.0f);             // the row's own prompt
-      std::fill(row + Lp, row + Lp + t + 1, 0.0f);        // its completion so far
+  // Each row's completion tokens that predict a next one, run in groups of
+  // similar length so that a short completion is not padded to the longest.
+  std::vector<int64_t> predicting(B);
+  for (int64_t i = 0; i < B; ++i)
+    predicting[i] = std::max<int64_t>(0, static_cast<int64_t>(completions[i].size()) - 1);
+  auto floats = torch::TensorOptions().dtype(first.scalar_type());
+  std::vector<torch::Tensor> pieces;  // [rows of the group, Tc, V], groups in order
+  std::vector<int64_t> row_order;     // the row each piece's rows hold, in that order
+  for (const std::vector<int64_t>& group : length_groups(predicting, group_cost_tokens)) {
+    const int64_t G = static_cast<int64_t>(group.size());
+    const int64_t Tg = predicting[group.back()];  // the group's longest
+    row_order.insert(row_order.end(), group.begin(), group.end());
+    if (Tg == 0) {  // one-token completions: the prompt's prediction is all there is
+      pieces.push_back(torch::zeros({G, Tc, first.size(2)}, floats));
+      continue;
     }
+    torch::Tensor group_runs = runs.index_select(0, torch::tensor(group, longs));
+    model::KVCache cache(model->config(), G, Lp + Tg);
+    for (int64_t l = 0; l < n_layers; ++l) {
+      cache.keys[l].narrow(3, 0, Lp).copy_(prompt_cache.keys[l].narrow(3, 0, Lp).index_select(0, group_runs));
+      cache.values[l].narrow(2, 0, Lp).copy_(prompt_cache.values[l].narrow(2, 0, Lp).index_select(0, group_runs));
+    }
+    cache.length = Lp;
+    std::vector<int64_t> tokens(G * Tg, model::Tokenizer::kPad), positions(G * Tg);
+    std::vector<float> bias(G * Tg * (Lp + Tg), kHidden);
+    for (int64_t g = 0; g < G; ++g) {
+      const int64_t i = group[g];
+      const int64_t prompt_len = 1 + static_cast<int64_t>(prompts[i].size());
+      for (int64_t t = 0; t < Tg; ++t) {
+        const bool real = t < static_cast<int64_t>(completions[i].size());
+        if (real) tokens[g * Tg + t] = completions[i][t];
+        positions[g * Tg + t] = real ? prompt_len + t : 0;  // padding: any position inside the model's range
+        float* row = bias.data() + (g * Tg + t) * (Lp + Tg);
+        std::fill(row, row + prompt_len, 0.0f);             // the row's own prompt
+        std::fill(row + Lp, row + Lp + t + 1, 0.0f);        // its completion so far
+      }
+    }
+    torch::Tensor rest = model->forward(torch::tensor(tokens, longs).view({G, Tg}),
+                                        torch::tensor(positions, longs).view({G, Tg}),
+                                        torch::tensor(bias).view({G, 1, Tg, Lp + Tg}), &cache);  // [G, Tg, V]
+    if (Tg < Tc) rest = torch::cat({rest, torch::zeros({G, Tc - Tg, rest.size(2)}, floats)}, 1);
+    pieces.push_back(rest);
   }
-  torch::Tensor rest = model->forward(torch::tensor(tokens, longs).view({B, Tc}),
-                                      torch::tensor(positions, longs).view({B, Tc}),
-                                      torch::tensor(bias).view({B, 1, Tc, Lp + Tc}), &cache);  // [B, Tc, V]
+  // Back to the rows' own order.
+  std::vector<int64_t> place(B);
+  for (int64_t k = 0; k < B; ++k) place[row_order[k]] = k;
+  torch::Tensor rest = torch::cat(pieces, 0).index_select(0, torch::tensor(place, longs));  // [B, Tc, V]
   return finish(torch::cat({first, rest}, 1), completions, C, temperature);
 }
 
 }  // namespace
 
+std::vector<std::vector<int64_t>> length_groups(const std::vector<int64_t>& lengths, int64_t group_cost_tokens) {
+  const size_t n = lengths.size();
+  std::vector<int64_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<int64_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return lengths[a] < lengths[b]; });
+  // best[j]: the least cost of the first j rows in order; a group [i, j) costs
+  // its rows times its longest, plus the cost of a pass.
+  std::vector<int64_t> best(n + 1, 0), start(n + 1, 0);
+  for (size_t j = 1; j <= n; ++j) {
+    best[j] = std::numeric_limits<int64_t>::max();
+    for (size_t i = 0; i < j; ++i) {
+      const int64_t cost = best[i] + static_cast<int64_t>(j - i) * lengths[order[j - 1]] + group_cost_tokens;
+      if (cost < best[j]) {
+        best[j] = cost;
+        start[j] = static_cast<int64_t>(i);
+      }
+    }
+  }
+  std::vector<std::vector<int64_t>> groups;
+  for (size_t j = n; j > 0; j = static_cast<size_t>(start[j]))
+    groups.emplace(groups.begin(), order.begin() + start[j], order.begin() + static_cast<int64_t>(j));
+  return groups;
+}
+
 ResponseLogits response_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
                                const std::vector<std::vector<int>>& completions, double temperature,
-                               bool share_prompts) {
+                               bool share_prompts, int64_t group_cost_tokens) {
   if (prompts.size() != completions.size() || prompts.empty())
     throw Error("response_logits: need one completion per prompt, at least one row");
   if (!(temperature > 0)) throw Error("response_logits: the temperature must be positive");
@@ -119,7 +169,7 @@ ResponseLogits response_logits(model::Transformer& model, const std::vector<std:
   }
   if (share_prompts) {
     std::vector<int64_t> runs = prompt_runs(prompts);
-    if (static_cast<int64_t>(runs.size()) < B) return shared_prompt_logits(model, prompts, completions, runs, C, temperature);
+    if (static_cast<int64_t>(runs.size()) < B) return shared_prompt_logits(model, prompts, completions, runs, C, temperature, group_cost_tokens);
   }
   // The prediction of the last completion token comes from the position before it,
   // so the sequence fed in omits nothing: [bos, prompt, completion], length <= L.

@@ -18,6 +18,13 @@ struct ResponseLogits {
   torch::Tensor mask;     // [B, C] float: 1 on the completion's tokens
 };
 
+// Rows split into groups by length, each group padded to its longest: the
+// split that minimises the padded tokens plus `group_cost_tokens` for each
+// group (what another pass through the model costs, in tokens). Groups come
+// shortest first; rows within a group in increasing length.
+constexpr int64_t kGroupCostTokens = 64;
+std::vector<std::vector<int64_t>> length_groups(const std::vector<int64_t>& lengths, int64_t group_cost_tokens);
+
 // Logits of [bos, prompt, completion] rows at the completion positions,
 // divided by `temperature` (the rollouts' sampling temperature, as verl
 // scales them before taking log-probs and entropy).
@@ -25,10 +32,12 @@ struct ResponseLogits {
 // the same prompt (the G samples of a group) compute it once and share its
 // keys and values, which is exact, gradients included; share_prompts = false
 // computes every row in full (the reference the shared path is tested
-// against).
+// against). On the shared path the completions go through the model in groups
+// of similar length, each padded only to its own longest (length_groups).
 ResponseLogits response_logits(model::Transformer& model, const std::vector<std::vector<int>>& prompts,
                                const std::vector<std::vector<int>>& completions, double temperature = 1.0,
-                               bool share_prompts = true);
+                               bool share_prompts = true, int64_t group_cost_tokens = kGroupCostTokens);
+
 
 // PPO's critic, as in verl a separate copy of the initial model: its logits
 // at the completion positions go through a learned linear map to one value
