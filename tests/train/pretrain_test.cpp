@@ -9,6 +9,7 @@
 #include "rlvr/train/pretrain_batch.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
+#include "rlvr/util/seed.h"
 
 using namespace rlvr::model;
 using namespace rlvr::train;
@@ -110,6 +111,39 @@ TEST(Pretrain, KilledRunResumesToTheSameWeights) {
   EXPECT_THROW(pretrain(killed, tiny(), tok, docs, o, count_evals), rlvr::Error);
   fs::remove_all(straight);
   fs::remove_all(killed);
+}
+
+// A batch in shards: side by side on two threads, the very weights of the
+// shards run in turn on one; and the shards' gradients add up to the whole
+// batch's, so the weights stay those of an unsharded run up to rounding.
+TEST(Pretrain, ShardsGiveTheSameWeightsOnOneThreadOrTwo) {
+  Tokenizer tok("0123456789+=");
+  auto docs = sums(200);
+  PretrainOptions o;
+  o.steps = 6;
+  o.batch_size = 8;
+  o.warmup_steps = 2;
+  o.shards = 2;
+  auto run = [&](const std::string& name, int threads, int shards) {
+    o.threads = threads;
+    o.shards = shards;
+    fs::path dir = temp_dir(name);
+    pretrain(dir, tiny(), tok, docs, o);
+    auto weights = load_model(dir).model->named_weights();
+    fs::remove_all(dir);
+    return weights;
+  };
+  auto in_turn = run("in_turn", 1, 2);
+  auto side_by_side = run("side_by_side", 2, 2);
+  auto whole = run("whole", 1, 1);
+  auto start = make_transformer(tiny_with_vocab(tok.vocab_size()), rlvr::derive_seed(o.seed, {0x696e6974ULL}));
+  double moved = 0;
+  for (size_t i = 0; i < in_turn.size(); ++i) {
+    EXPECT_TRUE(torch::equal(in_turn[i].second, side_by_side[i].second)) << in_turn[i].first;
+    EXPECT_TRUE(torch::allclose(in_turn[i].second, whole[i].second, 1e-4, 1e-5)) << in_turn[i].first;
+    moved = std::max(moved, (whole[i].second - start->named_weights()[i].second).abs().max().item<double>());
+  }
+  EXPECT_GT(moved, 1e-3);  // the runs trained: agreement is not two untouched models
 }
 
 TEST(Pretrain, PackedDocumentsSeeOnlyThemselves) {

@@ -12,6 +12,7 @@
 
 #include "rlvr/model/checkpoint.h"
 #include "rlvr/train/pretrain_batch.h"
+#include "rlvr/train/sharded_backward.h"
 #include "rlvr/util/error.h"
 #include "rlvr/util/files.h"
 #include "rlvr/util/progress.h"
@@ -83,6 +84,7 @@ std::string run_settings(const ModelConfig& config, const Tokenizer& tokenizer, 
   j["alphabet"] = tokenizer.alphabet();
   j["steps"] = o.steps;
   j["batch_size"] = o.batch_size;
+  j["shards"] = o.shards;
   j["lr"] = o.lr;
   j["min_lr"] = o.min_lr;
   j["warmup_steps"] = o.warmup_steps;
@@ -177,22 +179,30 @@ struct StepFigures {
 };
 
 // One optimiser step on one packed batch: next-token cross-entropy over
-// every target, clipped gradients, AdamW at the schedule's rate.
-StepFigures train_step(Transformer& model, AdamW& optimizer, const NamedTensors& params, const PackedBatch& batch,
-                       const PretrainOptions& o, int64_t step) {
+// every target, clipped gradients, AdamW at the schedule's rate. The batch's
+// rows go through the model in o.shards contiguous shards, each summing its
+// tokens' losses over the whole batch's target count, so that the shards'
+// gradients add up to the batch's mean.
+StepFigures train_step(ShardedBackward& sharded, AdamW& optimizer, const NamedTensors& params,
+                       const PackedBatch& batch, const PretrainOptions& o, int64_t step) {
   const int64_t B = batch.inputs.size(0), T = batch.inputs.size(1);
-  const int64_t V = model->config().vocab_size;
-  torch::Tensor logits = model->forward(batch.inputs, batch.positions, batch.bias);
-  torch::Tensor loss =
-      torch::nn::functional::cross_entropy(logits.reshape({B * T, V}), batch.targets.reshape({B * T}),
-                                           torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
-  optimizer.zero_grad();
-  loss.backward();
+  const int shards = static_cast<int>(std::min<int64_t>(o.shards, B));
+  const double targets = static_cast<double>(std::max<int64_t>(1, batch.tokens));
+  auto loss_of = [&](Transformer& model, int shard) {
+    const int64_t first = B * shard / shards, rows = B * (shard + 1) / shards - first;
+    torch::Tensor logits = model->forward(batch.inputs.narrow(0, first, rows), batch.positions.narrow(0, first, rows),
+                                          batch.bias.narrow(0, first, rows));
+    torch::Tensor sum = torch::nn::functional::cross_entropy(
+        logits.reshape({rows * T, logits.size(2)}), batch.targets.narrow(0, first, rows).reshape({rows * T}),
+        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(torch::kSum));
+    return sum / targets;
+  };
   StepFigures f;
+  f.loss = sharded.backward(shards, loss_of);
   f.grad_norm = clip_grad_norm(params, o.clip_norm);
   f.lr = pretrain_lr(o, step);
   optimizer.step(f.lr);
-  f.loss = loss.item<double>();
+  sharded.refresh();
   f.tokens = batch.tokens;
   return f;
 }
@@ -276,7 +286,7 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
                         const PretrainEvaluator& evaluate) {
   auto start_time = std::chrono::steady_clock::now();
   if (o.steps <= 0 || o.batch_size <= 0) throw Error("pretrain: steps and batch size must be positive");
-  set_threads(o.threads);
+  const int threads = set_threads(o.threads);
   Transformer model = starting_weights(config, tokenizer, o);
   config.vocab_size = tokenizer.vocab_size();
   config.validate("model config");
@@ -303,12 +313,17 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
     append_line(files.metrics, j.dump());
   };
 
+  // With a thread for each shard, the shards run side by side, each on one
+  // share of the threads.
+  const int side_by_side = o.shards > 1 && threads >= o.shards ? o.shards : 1;
+  if (side_by_side > 1) set_threads(threads / side_by_side);
+  ShardedBackward sharded(model, side_by_side);
   Progress progress("pretrain", o.steps, "steps");
   progress.advance(step);
   interval.start = std::chrono::steady_clock::now();
   while (step < o.steps) {
     const PackedBatch batch = pack_batch(docs, o.batch_size, config.max_seq_len, o.seed, step);
-    const StepFigures figures = train_step(model, optimizer, optimizer.params(), batch, o, step);
+    const StepFigures figures = train_step(sharded, optimizer, optimizer.params(), batch, o, step);
     ++step;
     progress.advance();
     interval.add(figures);

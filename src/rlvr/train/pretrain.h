@@ -44,6 +44,8 @@ struct PretrainOptions {
   int eval_every = 100;         // steps between held-out evaluations (0 = only at the end)
   int log_every = 25;
   int threads = 0;              // <= 0: all cores
+  int shards = 2;               // each batch in this many shards, side by side given the threads;
+                                // results depend on it, not on the threads
   std::string init;             // checkpoint folder to start from (fine-tuning, distillation);
                                 // "" = fresh weights. Its sizes replace the given config.
   std::string settings_json = "{}";  // caller's description of the run, stored in pretrain.json
