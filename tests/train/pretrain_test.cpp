@@ -42,6 +42,15 @@ ModelConfig tiny_with_vocab(int vocab) {
   return c;
 }
 
+// A few steps of 8 rows, two of them warm-up.
+PretrainOptions short_run(int steps) {
+  PretrainOptions o;
+  o.steps = steps;
+  o.batch_size = 8;
+  o.warmup_steps = 2;
+  return o;
+}
+
 fs::path temp_dir(const std::string& name) {
   fs::path d = fs::temp_directory_path() / ("rlvr_pretrain_" + name + std::to_string(std::random_device{}()));
   fs::remove_all(d);
@@ -66,10 +75,7 @@ TEST(Pretrain, LearningRateWarmsUpThenFollowsTheCosine) {
 TEST(Pretrain, KilledRunResumesToTheSameWeights) {
   Tokenizer tok("0123456789+=");
   auto docs = sums(200);
-  PretrainOptions o;
-  o.steps = 8;
-  o.batch_size = 8;
-  o.warmup_steps = 2;
+  PretrainOptions o = short_run(8);
   o.checkpoint_every = 3;
   o.eval_every = 4;
   o.log_every = 2;
@@ -119,11 +125,7 @@ TEST(Pretrain, KilledRunResumesToTheSameWeights) {
 TEST(Pretrain, ShardsGiveTheSameWeightsOnOneThreadOrTwo) {
   Tokenizer tok("0123456789+=");
   auto docs = sums(200);
-  PretrainOptions o;
-  o.steps = 6;
-  o.batch_size = 8;
-  o.warmup_steps = 2;
-  o.shards = 2;
+  PretrainOptions o = short_run(6);
   auto run = [&](const std::string& name, int threads, int shards) {
     o.threads = threads;
     o.shards = shards;
