@@ -32,8 +32,9 @@ void generate_chunk(Transformer& model, const Tokenizer& tokenizer,
 
   // Rows that share a prompt (the samples of one problem) share its prefill:
   // each distinct prompt goes through the model once and its keys and values
-  // are copied to its rows. A row's numbers are the same as if it had been
-  // prefilled alone, since every row is computed on its own.
+  // are copied to its rows. Each row is computed on its own either way, so
+  // only float rounding can differ from a prefill of every row (as it does
+  // between batches of different sizes): the sampling tests hold it to that.
   std::map<std::vector<int>, int64_t> distinct_of_prompt;
   std::vector<size_t> distinct;        // distinct prompt -> its first request row
   std::vector<int64_t> prefill_row(n);  // batch row -> distinct prompt
