@@ -143,6 +143,10 @@ TEST(Cli, LaboratoryCommandsAreHandedOver) {
   if (!fs::exists(fs::path(RLVR_BINARY_DIR) / "rlvr-lab")) GTEST_SKIP() << "rlvr-lab not built";
   ASSERT_EQ(run_rlvr("pretrain --help", log), 0) << rlvr::read_file(log);
   EXPECT_NE(rlvr::read_file(log).find("--task"), std::string::npos) << rlvr::read_file(log);
+  EXPECT_NE(rlvr::read_file(log).find("--shards"), std::string::npos) << rlvr::read_file(log);
+  EXPECT_NE(run_rlvr("pretrain --task countdown --shards 0 --out " + (dir.path() / "m").string(), log), 0);
+  EXPECT_NE(rlvr::read_file(log).find("--shards"), std::string::npos) << rlvr::read_file(log);
+  EXPECT_FALSE(fs::exists(dir.path() / "m"));
 }
 
 // `rlvr tasks chance --per-problem`: a line a test problem, with the chance of one

@@ -54,6 +54,11 @@ Registration registration{
           ->capture_default_str();
       sub.add_option("--seed", t.seed, "seed of weights, corpus and batch order")->capture_default_str();
       sub.add_option("--threads", t.threads, "threads (0: all cores)")->capture_default_str();
+      sub.add_option("--shards", t.shards,
+                     "each batch in this many shards, side by side when the threads allow (results depend on "
+                     "the shards, not the threads)")
+          ->check(CLI::Range(1, 1024))
+          ->capture_default_str();
       sub.add_option("--out", o->out, "checkpoint folder (also holds metrics.jsonl; resumed if present)")
           ->required();
       sub.callback([o] { run(*o); });

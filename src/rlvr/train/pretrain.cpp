@@ -285,7 +285,8 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
                         const std::vector<PretrainDocument>& documents, const PretrainOptions& o,
                         const PretrainEvaluator& evaluate) {
   auto start_time = std::chrono::steady_clock::now();
-  if (o.steps <= 0 || o.batch_size <= 0) throw Error("pretrain: steps and batch size must be positive");
+  if (o.steps <= 0 || o.batch_size <= 0 || o.shards <= 0)
+    throw Error("pretrain: steps, batch size and shards must be positive");
   const int threads = set_threads(o.threads);
   Transformer model = starting_weights(config, tokenizer, o);
   config.vocab_size = tokenizer.vocab_size();
