@@ -315,8 +315,13 @@ PretrainResult pretrain(const fs::path& out, ModelConfig config, const Tokenizer
   };
 
   // With a thread for each shard, the shards run side by side, each on one
-  // share of the threads.
+  // share of the threads; the caller gets its thread count back however the
+  // run ends.
   const int side_by_side = o.shards > 1 && threads >= o.shards ? o.shards : 1;
+  struct ThreadsRestored {
+    int threads;
+    ~ThreadsRestored() { set_threads(threads); }
+  } restore{threads};
   if (side_by_side > 1) set_threads(threads / side_by_side);
   ShardedBackward sharded(model, side_by_side);
   Progress progress("pretrain", o.steps, "steps");

@@ -194,11 +194,15 @@ ResponseLogits response_logits(model::Transformer& model, const std::vector<std:
 
 model::Transformer clone_model(const model::Transformer& source) {
   model::Transformer copy(source->config());
+  copy_weights(source, copy);
+  return copy;
+}
+
+void copy_weights(const model::Transformer& source, model::Transformer& target) {
   torch::NoGradGuard no_grad;
   auto from = source->named_weights();
-  auto to = copy->named_weights();
+  auto to = target->named_weights();
   for (size_t i = 0; i < from.size(); ++i) to[i].second.copy_(from[i].second);
-  return copy;
 }
 
 ValueModel make_value_model(const model::Transformer& initial) {

@@ -38,7 +38,6 @@ ResponseLogits response_logits(model::Transformer& model, const std::vector<std:
                                const std::vector<std::vector<int>>& completions, double temperature = 1.0,
                                bool share_prompts = true, int64_t group_cost_tokens = kGroupCostTokens);
 
-
 // PPO's critic, as in verl a separate copy of the initial model: its logits
 // at the completion positions go through a learned linear map to one value
 // (the logits are themselves a linear map of the final hidden state, so this
@@ -58,6 +57,8 @@ struct ValueModel {
 
 // A fresh model with the same config and a copy of `source`'s weights.
 model::Transformer clone_model(const model::Transformer& source);
+// Overwrites `target`'s weights with `source`'s (the same config).
+void copy_weights(const model::Transformer& source, model::Transformer& target);
 ValueModel make_value_model(const model::Transformer& initial);
 
 }  // namespace rlvr::train

@@ -54,12 +54,7 @@ double ShardedBackward::backward(int shards, const std::function<torch::Tensor(m
 }
 
 void ShardedBackward::refresh() {
-  torch::NoGradGuard no_grad;
-  auto from = primary_->named_weights();
-  for (auto& copy : copies_) {
-    auto to = copy->named_weights();
-    for (size_t p = 0; p < from.size(); ++p) to[p].second.copy_(from[p].second);
-  }
+  for (auto& copy : copies_) copy_weights(primary_, copy);
 }
 
 }  // namespace rlvr::train
